@@ -1,0 +1,18 @@
+# sales_cycle_process: the two everyday commands are `make run` and `make test`.
+# ODOO_SRC (default ~/odoo/18.0) points at an Odoo 18.0 source tree.
+.PHONY: run test lint stop clean bench
+
+run:   ## create .venv and a private PostgreSQL, install the addon with demo data, serve on :8069
+	@scripts/dev.sh run
+
+test:  ## fresh database with the addon and demo data, then the whole pytest-odoo suite
+	@scripts/dev.sh test $(PYTEST_ARGS)
+
+lint:  ## ruff and pylint-odoo
+	@scripts/dev.sh lint
+
+stop:  ## stop the private PostgreSQL cluster
+	@scripts/dev.sh stop
+
+clean: ## remove the cluster, the databases and .venv
+	@scripts/dev.sh clean

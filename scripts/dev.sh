@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Development loop for the sales_cycle_process addon: a venv, a private PostgreSQL cluster, Odoo.
+# Called by the Makefile (`make run`, `make test`, `make lint`, `make stop`, `make clean`).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+ADDON=sales_cycle_process
+ODOO_SRC=${ODOO_SRC:-$HOME/odoo/18.0}
+PYTHON=${PYTHON:-python3}
+VENV=$ROOT/.venv
+DEV=$ROOT/.dev
+CONF=$DEV/odoo.conf
+HTTP_PORT=${HTTP_PORT:-8069}
+DEMO_DB=${DEMO_DB:-scp_demo}
+TEST_DB=${TEST_DB:-scp_test}
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+# --- Odoo source tree -------------------------------------------------------------------------
+ensure_odoo() {
+  [ -f "$ODOO_SRC/odoo-bin" ] && return 0
+  say "No Odoo 18.0 tree at $ODOO_SRC; trying a shallow clone of Odoo's public repository..."
+  if git clone --quiet --depth 1 -b 18.0 https://github.com/odoo/odoo.git "$ODOO_SRC" 2>/dev/null \
+      && [ -f "$ODOO_SRC/odoo-bin" ]; then
+    return 0
+  fi
+  die "Odoo 18.0 Community was not found: put an Odoo 18.0 source tree (the folder holding odoo-bin) at $ODOO_SRC, or point ODOO_SRC at one."
+}
+
+# --- Python environment -----------------------------------------------------------------------
+ensure_venv() {
+  ensure_odoo
+  local stamp=$VENV/.scp-requirements
+  local want
+  want=$(cat requirements-odoo.txt requirements.txt requirements-dev.txt | sha1sum | cut -c1-40)
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "Creating $VENV ..."
+    "$PYTHON" -m venv "$VENV"
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing Python packages into $VENV (Odoo's dependencies, the addon's, the tools) ..."
+    "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip wheel setuptools
+    "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements-odoo.txt
+    # OCA addon wheels pin an `odoo` distribution that a source tree does not provide.
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r requirements.txt
+    "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements-dev.txt
+    echo "$want" >"$stamp"
+  fi
+  # Make `import odoo` work in the venv (pytest-odoo, pylint) without installing Odoo into it.
+  local site
+  site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  echo "$ODOO_SRC" >"$site/odoo-src.pth"
+}
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+# Uses the server named by PGHOST/PGPORT/PGUSER when they are set; otherwise a private cluster
+# under .dev/pg (run as the `postgres` system user when we are root: PostgreSQL refuses root).
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_bin() {
+  local b
+  for b in "$(command -v pg_ctl 2>/dev/null || true)" /usr/lib/postgresql/*/bin/pg_ctl; do
+    [ -x "$b" ] && { dirname "$(readlink -f "$b")"; return 0; }
+  done
+  die "PostgreSQL server programs (pg_ctl, initdb) were not found: install PostgreSQL 13 or newer, or set PGHOST/PGPORT/PGUSER to use a running server."
+}
+
+free_port() {
+  "$PYTHON" - "$1" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+while True:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            break
+        except OSError:
+            port += 1
+print(port)
+PY
+}
+
+pg_datadir() {
+  local d=$DEV/pg
+  if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$DEV"
+    # The postgres user must be able to reach the data directory (it cannot enter /root).
+    if ! runuser -u postgres -- test -x "$DEV" 2>/dev/null; then
+      d=/var/tmp/scp-pg-$(echo "$ROOT" | sha1sum | cut -c1-12)
+    fi
+  fi
+  echo "$d"
+}
+
+ensure_pg() {
+  mkdir -p "$DEV"
+  if [ -n "${PGHOST:-}" ] || [ -n "${PGPORT:-}" ] || [ -n "${PGUSER:-}" ]; then
+    DB_HOST=${PGHOST:-localhost}; DB_PORT=${PGPORT:-5432}; DB_USER=${PGUSER:-$(id -un)}
+    DB_PASSWORD=${PGPASSWORD:-}
+    return 0
+  fi
+  local bin data port
+  bin=$(pg_bin); data=$(pg_datadir)
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "Creating a private PostgreSQL cluster in $data ..."
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres: "$data"
+    chmod 700 "$data"
+    as_pg_owner "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+  fi
+  [ "$data" != "$DEV/pg" ] && ln -sfn "$data" "$DEV/pg"
+  if [ -f "$DEV/pg.port" ]; then port=$(cat "$DEV/pg.port"); else port=$(free_port 5433); echo "$port" >"$DEV/pg.port"; fi
+  if ! as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    if ! as_pg_owner "$bin/pg_ctl" -D "$data" -s -w -l "$data/server.log" \
+        -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start; then
+      port=$(free_port 5433); echo "$port" >"$DEV/pg.port"
+      as_pg_owner "$bin/pg_ctl" -D "$data" -s -w -l "$data/server.log" \
+        -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start \
+        || die "the private PostgreSQL cluster did not start; see $data/server.log"
+    fi
+  fi
+  DB_HOST=127.0.0.1; DB_PORT=$port; DB_USER=odoo; DB_PASSWORD=odoo
+  as_pg_owner psql -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -c \
+    "DO \$\$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname='odoo') THEN
+       CREATE ROLE odoo LOGIN CREATEDB PASSWORD 'odoo'; END IF; END\$\$;" >/dev/null
+}
+
+write_conf() {
+  mkdir -p "$DEV/data"
+  cat >"$CONF" <<CONF
+[options]
+addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ROOT
+data_dir = $DEV/data
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = $DB_PASSWORD
+admin_passwd = admin
+http_interface = 127.0.0.1
+http_port = $HTTP_PORT
+list_db = False
+CONF
+}
+
+cmd_setup() { setup; }
+setup() { ensure_venv; ensure_pg; write_conf; }
+odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
+db_exists() {
+  PGPASSWORD=$DB_PASSWORD psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -tAc \
+    "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1
+}
+drop_db() {
+  PGPASSWORD=$DB_PASSWORD dropdb --if-exists -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$1"
+  rm -rf "$DEV/data/filestore/$1"
+}
+addon_hash() { find "$ADDON" -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40; }
+
+# --- commands ---------------------------------------------------------------------------------
+cmd_run() {
+  setup
+  local stamp=$DEV/$DEMO_DB.addon
+  if ! db_exists "$DEMO_DB"; then
+    say "Creating database $DEMO_DB with $ADDON and its demo data (a few minutes the first time) ..."
+    odoo_bin -d "$DEMO_DB" -i "$ADDON" --stop-after-init --log-level=warn
+    addon_hash >"$stamp"
+  elif [ "$(cat "$stamp" 2>/dev/null)" != "$(addon_hash)" ]; then
+    say "The addon changed since the last run: updating it in $DEMO_DB ..."
+    odoo_bin -d "$DEMO_DB" -u "$ADDON" --stop-after-init --log-level=warn
+    addon_hash >"$stamp"
+  fi
+  say "Odoo is starting at http://localhost:$HTTP_PORT (login admin / password admin; Ctrl+C stops it)"
+  exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$"
+}
+
+cmd_test() {
+  setup
+  local log=$DEV/test-install.log
+  drop_db "$TEST_DB"
+  say "Installing $ADDON with demo data into a fresh database $TEST_DB ..."
+  odoo_bin -d "$TEST_DB" -i "$ADDON" --stop-after-init --log-level=info >"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; die "installing $ADDON failed; the whole log is in $log"; }
+  if grep -E " (ERROR|WARNING) [^ ]+ odoo\.addons\.$ADDON" "$log" >&2; then
+    die "installing $ADDON wrote the ERROR/WARNING lines above (log: $log)"
+  fi
+  local http=()
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+    || say "NOTE: Chromium is not installed: the browser tours will be skipped (apt-get install chromium)."
+  http=(--odoo-http)
+  say "Running the test suite ..."
+  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider \
+    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" \
+    "${http[@]}" "$@" "$ADDON/tests" tests
+}
+
+cmd_lint() {
+  ensure_venv
+  "$VENV/bin/ruff" check .
+  "$VENV/bin/ruff" format --check .
+  "$VENV/bin/pylint" --rcfile=.pylintrc --disable=manifest-superfluous-key "$ADDON"
+}
+
+cmd_stop() {
+  local data=$DEV/pg
+  [ -f "$data/PG_VERSION" ] || { say "No private PostgreSQL cluster to stop."; return 0; }
+  as_pg_owner "$(pg_bin)/pg_ctl" -D "$(readlink -f "$data")" -s -m fast stop 2>/dev/null || true
+  say "The private PostgreSQL cluster is stopped."
+}
+
+cmd_clean() {
+  cmd_stop
+  local data
+  data=$(readlink -f "$DEV/pg" 2>/dev/null || true)
+  [ -n "$data" ] && [ "$data" != "$DEV/pg" ] && rm -rf "$data"
+  rm -rf "$DEV" "$VENV"
+  say "Removed .dev (cluster, databases, filestore) and .venv."
+}
+
+case "${1:-}" in
+  run|test|lint|stop|clean|setup) c=$1; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|lint|stop|clean" ;;
+esac
