@@ -22,8 +22,11 @@
         "security/security_groups.xml",
         "security/ir.model.access.csv",
         "views/menus.xml",
+        # feature files: one line each, kept in playbook order
     ],
-    "demo": [],
+    "demo": [
+        # demo files: one line each
+    ],
     "installable": True,
     "application": False,
 }

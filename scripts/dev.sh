@@ -193,7 +193,18 @@ cmd_test() {
   say "Running the test suite ..."
   SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider \
     --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" \
-    "${http[@]}" "$@" "$ADDON/tests" tests
+    "${http[@]}" "$@" ${TEST_PATHS:-"$ADDON/tests" tests}
+}
+
+# Quicker loop while developing: update the addon in the existing test database, then run pytest
+# on the given paths or options (default: the addon's tests), e.g. `scripts/dev.sh retest -k ladder`.
+cmd_retest() {
+  setup
+  db_exists "$TEST_DB" || { cmd_test; return; }
+  odoo_bin -d "$TEST_DB" -u "$ADDON" --stop-after-init --log-level=warn
+  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider \
+    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" \
+    --odoo-http "${@:-$ADDON/tests}"
 }
 
 cmd_lint() {
@@ -220,6 +231,6 @@ cmd_clean() {
 }
 
 case "${1:-}" in
-  run|test|lint|stop|clean|setup) c=$1; shift; "cmd_$c" "$@" ;;
-  *) die "usage: scripts/dev.sh run|test|lint|stop|clean" ;;
+  run|test|retest|lint|stop|clean|setup) c=$1; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|retest|lint|stop|clean" ;;
 esac
