@@ -191,7 +191,7 @@ cmd_test() {
     || say "NOTE: Chromium is not installed: the browser tours will be skipped (apt-get install chromium)."
   http=(--odoo-http)
   say "Running the test suite ..."
-  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider \
+  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider -rs \
     --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" \
     "${http[@]}" "$@" ${TEST_PATHS:-"$ADDON/tests" tests}
 }
@@ -202,7 +202,7 @@ cmd_retest() {
   setup
   db_exists "$TEST_DB" || { cmd_test; return; }
   odoo_bin -d "$TEST_DB" -u "$ADDON" --stop-after-init --log-level=warn
-  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider \
+  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider -rs \
     --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" \
     --odoo-http "${@:-$ADDON/tests}"
 }
