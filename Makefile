@@ -8,6 +8,9 @@ run:   ## create .venv and a private PostgreSQL, install the addon with demo dat
 test:  ## fresh database with the addon and demo data, then the whole pytest-odoo suite
 	@scripts/dev.sh test $(PYTEST_ARGS)
 
+bench: ## benchmarks: each job as a ratio of its baseline, with SQL queries and peak memory
+	@scripts/dev.sh bench $(BENCH_ARGS)
+
 lint:  ## ruff and pylint-odoo
 	@scripts/dev.sh lint
 

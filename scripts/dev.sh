@@ -208,6 +208,16 @@ cmd_retest() {
     --odoo-http "${@:-$ADDON/tests}"
 }
 
+# Benchmarks (see bench/bench.py): a throw-away database without demo data, then every job's ratio.
+cmd_bench() {
+  setup
+  local db=${BENCH_DB:-scp_bench}
+  drop_db "$db"
+  say "Installing $ADDON without demo data into a throw-away database $db ..."
+  odoo_bin -d "$db" -i "$ADDON" --without-demo=all --stop-after-init --log-level=warn
+  "$VENV/bin/python" bench/bench.py -c "$CONF" -d "$db" "$@"
+}
+
 cmd_lint() {
   ensure_venv
   "$VENV/bin/ruff" check .
@@ -232,6 +242,6 @@ cmd_clean() {
 }
 
 case "${1:-}" in
-  run|test|retest|lint|stop|clean|setup) c=$1; shift; "cmd_$c" "$@" ;;
-  *) die "usage: scripts/dev.sh run|test|retest|lint|stop|clean" ;;
+  run|test|retest|bench|lint|stop|clean|setup) c=$1; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|retest|bench|lint|stop|clean" ;;
 esac
