@@ -65,7 +65,7 @@ class CrmLead(models.Model):
     )
     qualification_application = fields.Text(string="Application", help="What the equipment will do.")
     budget_amount = fields.Monetary(string="Budget", currency_field="revenue_currency_id")
-    budget_confirmed = fields.Boolean(string="Budget Confirmed")
+    budget_confirmed = fields.Boolean()
     decision_date = fields.Date(help="When the customer expects to decide.")
     buying_influence_ids = fields.One2many("crm.lead.buying.influence", "lead_id", string="Buying Influences")
     product_requirements = fields.Text()
@@ -111,13 +111,15 @@ class CrmLead(models.Model):
         """Leads of teams on the stage ladder take their stage's probability (unless a manager
         overrode it); the others keep Odoo's predictive lead scoring."""
         ladder = self.filtered(lambda lead: lead.team_id.probability_source == "ladder" and lead.stage_id)
+        res = None
         if self - ladder:
-            super(CrmLead, self - ladder)._compute_probabilities()
+            res = super(CrmLead, self - ladder)._compute_probabilities()
         for lead in ladder:
             stage_probability = 100.0 if lead.stage_id.is_won else lead.stage_id.probability
             lead.automated_probability = stage_probability
             if lead.active and not lead.probability_override:
                 lead.probability = stage_probability
+        return res
 
     @api.depends("stage_id", "criterion_check_ids.is_done", "criterion_check_ids.stage_id")
     def _compute_checklist_progress(self):
@@ -278,7 +280,11 @@ class CrmLead(models.Model):
         )
         if not forward:
             return {}
-        stages = self.env["crm.stage"].sudo().search([])
+        stages = (
+            self.env["crm.stage"]
+            .sudo()
+            .search(["|", ("team_id", "=", False), ("team_id", "in", forward.team_id.ids)])
+        )
         criteria = (
             self.env["crm.stage.exit.criterion"]
             .sudo()

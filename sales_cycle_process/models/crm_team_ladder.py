@@ -6,7 +6,6 @@ class CrmTeam(models.Model):
 
     probability_source = fields.Selection(
         [("predictive", "Predictive lead scoring"), ("ladder", "Stage ladder")],
-        string="Probability Source",
         default="predictive",
         required=True,
         help="Stage ladder: a deal's probability is the probability of its stage. "
@@ -16,8 +15,7 @@ class CrmTeam(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if vals.get("probability_source") == "ladder":
-            leads = self.env["crm.lead"].search(
-                [("team_id", "in", self.ids), ("active", "=", True), ("won_status", "=", "pending")]
-            )
+            Lead = self.env["crm.lead"].sudo()
+            leads = Lead.search([("team_id", "in", self.ids), *Lead._ladder_open_domain()])
             leads._ladder_sync_probabilities(reset_override=False)
         return res
