@@ -205,8 +205,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _ladder_follow_stage_probability(self, stages):
-        """Open, not overridden deals of ladder teams in ``stages`` take their stage's new probability,
-        one batched write per stage."""
+        """Open deals of ladder teams in ``stages`` take their stage's new probability (overridden
+        ones keep theirs), in one batched write per stage."""
         stages = stages.filtered(lambda s: not s.is_won)
         if not stages:
             return
@@ -214,25 +214,39 @@ class CrmLead(models.Model):
             [
                 ("stage_id", "in", stages.ids),
                 ("team_id.probability_source", "=", "ladder"),
-                ("probability_override", "=", False),
                 *self._ladder_open_domain(),
             ]
         )
         leads._ladder_sync_probabilities(reset_override=False)
 
     def _ladder_sync_probabilities(self, reset_override=True):
-        """Align the probability of these deals on their stage: one write per stage."""
+        """Align these deals on their stage's probability, batched: one write per stage (plus one
+        for the deals whose probability a manager overrode, which only get the stage's value as
+        their automated probability unless ``reset_override``)."""
         for stage in self.stage_id:
             leads = self.filtered(lambda lead, stage=stage: lead.stage_id == stage)
-            if not reset_override:
-                leads = leads.filtered(lambda lead: not lead.probability_override)
-            if not leads:
-                continue
             probability = 100.0 if stage.is_won else stage.probability
             vals = {"probability": probability, "automated_probability": probability}
+            kept = self.browse()
             if reset_override:
                 vals.update(probability_override=False, probability_override_reason=False)
-            leads.with_context(ladder_gate_skip=True).write(vals)
+            else:
+                kept = leads.filtered("probability_override")
+                leads -= kept
+            ctx = dict(self.env.context, ladder_gate_skip=True)
+            if leads:
+                leads.with_context(ctx).write(vals)
+            if kept:
+                kept.with_context(ctx).write({"automated_probability": probability})
+
+    def _update_automated_probabilities(self):
+        """Odoo's nightly predictive scoring rewrites probabilities in SQL: put the deals of ladder
+        teams back on their stage's probability afterwards."""
+        res = super()._update_automated_probabilities()
+        self.sudo().search(
+            [("team_id.probability_source", "=", "ladder"), *self._ladder_open_domain()]
+        )._ladder_sync_probabilities(reset_override=False)
+        return res
 
     # ========================================================================================
     # Stage ladder: exit criteria and the gate

@@ -212,6 +212,21 @@ class TestLadderPredictive(LadderCase):
         lead.action_set_automated_probability()
         self.assertEqual(lead.probability, lead.automated_probability)
 
+    def test_nightly_predictive_scoring_leaves_ladder_leads_on_their_stage(self):
+        self.env["ir.config_parameter"].sudo().set_param("crm.pls_start_date", "2000-01-01")
+        lead = self._new_lead(stage=self.stages[2])
+        scored = self._new_lead(team=self.team_pls, stage=self.stages[2])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET probability = 13, automated_probability = 13 WHERE id IN %s",
+            [(lead.id, scored.id)],
+        )
+        self.env.invalidate_all()
+        self.env["crm.lead"]._update_automated_probabilities()
+        self.env.invalidate_all()
+        self.assertEqual((lead.probability, lead.automated_probability), (50, 50))
+        self.assertNotEqual(scored.probability, 50, "the scoring team keeps Odoo's computed value")
+
     def test_switching_a_team_to_the_ladder_aligns_its_open_leads(self):
         self.company.ladder_gate_mode = "off"
         lead = self._new_lead(team=self.team_pls, stage=self.stages[2])
