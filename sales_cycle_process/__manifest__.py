@@ -32,6 +32,7 @@
     ],
     "demo": [
         # demo files: one line each
+        "demo/ladder_demo.xml",
     ],
     "installable": True,
     "application": False,
