@@ -233,11 +233,10 @@ class CrmLead(models.Model):
             else:
                 kept = leads.filtered("probability_override")
                 leads -= kept
-            ctx = dict(self.env.context, ladder_gate_skip=True)
             if leads:
-                leads.with_context(ctx).write(vals)
+                leads.with_context(ladder_gate_skip=True).write(vals)
             if kept:
-                kept.with_context(ctx).write({"automated_probability": probability})
+                kept.with_context(ladder_gate_skip=True).write({"automated_probability": probability})
 
     def _update_automated_probabilities(self):
         """Odoo's nightly predictive scoring rewrites probabilities in SQL: put the deals of ladder

@@ -438,3 +438,42 @@ class TestLadderQualification(LadderCase):
         self.assertEqual(
             len(self.env["utm.source"].search([("name", "in", ["Bingo cards", "Prior contact"])])), 2
         )
+
+
+@tagged("post_install", "-at_install")
+class TestLadderViews(LadderCase):
+    def test_views_show_the_ladder_to_the_user(self):
+        Lead = self.env["crm.lead"].with_user(self.salesperson)
+        kanban = Lead.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        for fname in ("probability", "checklist_summary", "qualification_completeness"):
+            self.assertIn(f'name="{fname}"', kanban)
+        form = Lead.get_views([(False, "form")])["views"]["form"]["arch"]
+        for fname in ("criterion_check_ids", "buying_influence_ids", "engineering_review_status"):
+            self.assertIn(f'name="{fname}"', form)
+        self.assertNotIn("action_ladder_open_stage_force", form, "managers only")
+        manager_form = self.env["crm.lead"].with_user(self.manager).get_views([(False, "form")])
+        self.assertIn("action_ladder_open_stage_force", manager_form["views"]["form"]["arch"])
+        stage_form = self.env["crm.stage"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for fname in ("probability", "phase", "forecast_category", "exit_criterion_ids"):
+            self.assertIn(f'name="{fname}"', stage_form)
+        settings = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="ladder_gate_mode"', settings)
+        self.assertIn('name="engineering_review_threshold"', settings)
+        action = self.env.ref("sales_cycle_process.crm_lead_action_ladder_pipeline")
+        groups = self.env["crm.lead"]._read_group(
+            action and [("type", "=", "opportunity")],
+            ["stage_phase", "forecast_category"],
+            ["expected_revenue:sum"],
+        )
+        self.assertTrue(groups)
+
+    def test_demo_ladder_team_has_qualified_deals(self):
+        team = self.env.ref("sales_cycle_process.demo_ladder_team", raise_if_not_found=False)
+        if not team:
+            self.skipTest("demo data not installed")
+        lead = self.env.ref("sales_cycle_process.demo_ladder_lead_clean_room")
+        self.assertEqual(lead.probability, 50)
+        self.assertEqual(lead.engineering_review_status, "pending")
+        self.assertGreater(
+            self.env.ref("sales_cycle_process.demo_ladder_lead_press_line").qualification_completeness, 50
+        )
