@@ -225,7 +225,9 @@ class TestLadderPredictive(LadderCase):
         self.env["crm.lead"]._update_automated_probabilities()
         self.env.invalidate_all()
         self.assertEqual((lead.probability, lead.automated_probability), (50, 50))
-        self.assertNotEqual(scored.probability, 50, "the scoring team keeps Odoo's computed value")
+        expected = scored._pls_get_naive_bayes_probabilities(batch_mode=True)[scored.id]
+        self.assertAlmostEqual(scored.automated_probability, expected, 2)
+        self.assertAlmostEqual(scored.probability, expected, 2, "the scoring team keeps Odoo's value")
 
     def test_switching_a_team_to_the_ladder_aligns_its_open_leads(self):
         self.company.ladder_gate_mode = "off"
@@ -447,6 +449,10 @@ class TestLadderViews(LadderCase):
         kanban = Lead.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
         for fname in ("probability", "checklist_summary", "qualification_completeness"):
             self.assertIn(f'name="{fname}"', kanban)
+        forecast_view = self.env.ref("crm.crm_lead_view_kanban_forecast")
+        forecast = Lead.get_views([(forecast_view.id, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn('name="prorated_revenue"', forecast)
+        self.assertIn('name="checklist_summary"', forecast)
         form = Lead.get_views([(False, "form")])["views"]["form"]["arch"]
         for fname in ("criterion_check_ids", "buying_influence_ids", "engineering_review_status"):
             self.assertIn(f'name="{fname}"', form)
