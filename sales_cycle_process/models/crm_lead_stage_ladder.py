@@ -214,6 +214,7 @@ class CrmLead(models.Model):
             [
                 ("stage_id", "in", stages.ids),
                 ("team_id.probability_source", "=", "ladder"),
+                ("probability_override", "=", False),
                 *self._ladder_open_domain(),
             ]
         )

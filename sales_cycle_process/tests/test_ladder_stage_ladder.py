@@ -1,4 +1,5 @@
 import logging
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
@@ -260,10 +261,20 @@ class TestLadderBatch(LadderCase):
             lost.action_set_lost()
             self.env.flush_all()
             self.env.invalidate_all()
+            lead_class = type(self.env["crm.lead"])
+            original_write = lead_class.write
+            writes = []
+
+            def counting_write(records, vals, writes=writes, original_write=original_write):
+                writes.append(len(records))
+                return original_write(records, vals)
+
             before = self.env.cr.sql_log_count
-            stage.with_user(self.manager).probability = 35
-            self.env.flush_all()
+            with patch.object(lead_class, "write", counting_write):
+                stage.with_user(self.manager).probability = 35
+                self.env.flush_all()
             counts[size] = self.env.cr.sql_log_count - before
+            self.assertEqual(writes, [size - 2], "one write for all the open deals of the stage")
             self.assertEqual(set((leads - overridden - lost).mapped("probability")), {35})
             self.assertEqual(overridden.probability, 12)
             self.assertEqual(lost.probability, 0)
