@@ -249,6 +249,16 @@ class TestLadderBatch(LadderCase):
         )
         return stage, leads
 
+    @staticmethod
+    def _counting_write(lead_class, writes):
+        original_write = lead_class.write
+
+        def counting_write(records, vals):
+            writes.append(len(records))
+            return original_write(records, vals)
+
+        return counting_write
+
     def test_stage_probability_change_updates_open_leads_in_one_batched_write(self):
         counts = {}
         for size in (4, 3, 30):  # the first run warms the caches up
@@ -262,15 +272,9 @@ class TestLadderBatch(LadderCase):
             self.env.flush_all()
             self.env.invalidate_all()
             lead_class = type(self.env["crm.lead"])
-            original_write = lead_class.write
             writes = []
-
-            def counting_write(records, vals, writes=writes, original_write=original_write):
-                writes.append(len(records))
-                return original_write(records, vals)
-
             before = self.env.cr.sql_log_count
-            with patch.object(lead_class, "write", counting_write):
+            with patch.object(lead_class, "write", self._counting_write(lead_class, writes)):
                 stage.with_user(self.manager).probability = 35
                 self.env.flush_all()
             counts[size] = self.env.cr.sql_log_count - before
