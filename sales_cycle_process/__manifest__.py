@@ -23,9 +23,16 @@
         "security/ir.model.access.csv",
         "views/menus.xml",
         # feature files: one line each, kept in playbook order
+        "security/crm_lead_ladder_security.xml",
+        "data/crm_stage_ladder_data.xml",
+        "views/crm_stage_ladder_views.xml",
+        "views/crm_lead_stage_ladder_views.xml",
+        "views/res_config_settings_ladder_views.xml",
+        "wizards/crm_lead_ladder_wizard_views.xml",
     ],
     "demo": [
         # demo files: one line each
+        "demo/ladder_demo.xml",
     ],
     "installable": True,
     "application": False,

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 PHASES = [
     ("intake", "Lead intake"),
@@ -32,6 +33,13 @@ class CrmStage(models.Model):
         translate=True,
         help="What must be true for a deal to be in this stage.",
     )
+    exit_criterion_ids = fields.One2many(
+        "crm.stage.exit.criterion",
+        "stage_id",
+        string="Exit Criteria",
+        help="What must be done before a deal may move on from this stage.",
+    )
+    exit_criterion_count = fields.Integer(compute="_compute_exit_criterion_count", string="Criteria")
 
     @api.model
     def _forecast_category_for(self, probability):
@@ -45,3 +53,36 @@ class CrmStage(models.Model):
         if probability >= 25:
             return "pipeline"
         return "omitted"
+
+    @api.depends("exit_criterion_ids")
+    def _compute_exit_criterion_count(self):
+        for stage in self:
+            stage.exit_criterion_count = len(stage.exit_criterion_ids)
+
+    @api.constrains("probability")
+    def _check_probability_range(self):
+        for stage in self:
+            if not 0 <= stage.probability <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The probability of stage “%(stage)s” must be between 0 %% and 100 %%.",
+                        stage=stage.name,
+                    )
+                )
+
+    @api.onchange("probability")
+    def _onchange_probability_forecast_category(self):
+        self.forecast_category = self._forecast_category_for(self.probability)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "probability" in vals and not vals.get("forecast_category"):
+                vals["forecast_category"] = self._forecast_category_for(vals["probability"] or 0.0)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "probability" in vals:
+            self.env["crm.lead"]._ladder_follow_stage_probability(self)
+        return res

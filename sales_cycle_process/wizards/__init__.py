@@ -1,1 +1,2 @@
-
+from . import crm_lead_probability_override_wizard
+from . import crm_lead_stage_force_wizard

@@ -1,0 +1,43 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+
+class CrmLeadProbabilityOverrideWizard(models.TransientModel):
+    """A sales manager sets a deal's probability by hand, with a reason for the chatter."""
+
+    _name = "crm.lead.probability.override.wizard"
+    _description = "Override Deal Probability"
+
+    lead_id = fields.Many2one("crm.lead", string="Deal", required=True, ondelete="cascade")
+    stage_probability = fields.Float(related="lead_id.stage_id.probability", string="Stage Probability")
+    probability = fields.Float(string="New Probability (%)", required=True)
+    reason = fields.Text(required=True)
+
+    @api.constrains("probability")
+    def _check_probability(self):
+        for wizard in self:
+            if not 0 <= wizard.probability <= 100:
+                raise ValidationError(self.env._("The probability must be between 0 % and 100 %."))
+
+    def action_apply(self):
+        self.ensure_one()
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("Only a sales manager can override a deal's probability."))
+        lead = self.lead_id
+        old = lead.probability
+        lead.with_context(ladder_gate_skip=True).write(
+            {
+                "probability": self.probability,
+                "probability_override": True,
+                "probability_override_reason": self.reason,
+            }
+        )
+        lead.message_post(
+            body=self.env._(
+                "Probability overridden from %(old)s %% to %(new)s %%. Reason: %(reason)s",
+                old=round(old, 2),
+                new=round(self.probability, 2),
+                reason=self.reason,
+            )
+        )
+        return {"type": "ir.actions.act_window_close"}
