@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 PARAM_PREFIX = "sales_cycle_process.aftersales_"
@@ -49,8 +49,10 @@ class ResConfigSettings(models.TransientModel):
     def _check_aftersales_days(self):
         for settings in self:
             if settings.aftersales_followup_days < 1:
-                raise ValidationError(_("The distributor check must come at least one day after shipment."))
+                raise ValidationError(
+                    self.env._("The distributor check must come at least one day after shipment.")
+                )
             if not 60 <= settings.aftersales_satisfaction_days <= 90:
                 raise ValidationError(
-                    _("The satisfaction call must come between 60 and 90 days after shipment.")
+                    self.env._("The satisfaction call must come between 60 and 90 days after shipment.")
                 )

@@ -1,7 +1,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .res_config_settings_aftersales import PARAM_PREFIX
@@ -154,7 +154,7 @@ class SaleOrder(models.Model):
         if not support_user:
             for order in orders:
                 order.message_post(
-                    body=_(
+                    body=self.env._(
                         "No Customer Support user is set in the Sales settings: "
                         "hand the website login over by hand."
                     )
@@ -166,7 +166,7 @@ class SaleOrder(models.Model):
                 order._aftersales_activity_vals(
                     activity_type,
                     support_user,
-                    _("Send the website login to %s", order.aftersales_customer_id.display_name),
+                    self.env._("Send the website login to %s", order.aftersales_customer_id.display_name),
                     fields.Date.context_today(self),
                 )
                 for order in orders
@@ -190,7 +190,7 @@ class SaleOrder(models.Model):
         cancelled = self.filtered(lambda o: o.state == "cancel")
         if cancelled:
             raise UserError(
-                _(
+                self.env._(
                     "No welcome letter for a cancelled order: %s.",
                     ", ".join(cancelled.mapped("name")),
                 )
@@ -205,7 +205,7 @@ class SaleOrder(models.Model):
         address = self._aftersales_param("production_email")
         if not address:
             raise UserError(
-                _(
+                self.env._(
                     "Set the Production address in Sales settings (After-Sales) "
                     "before sending a soft copy of the welcome letter."
                 )
@@ -216,7 +216,7 @@ class SaleOrder(models.Model):
             pdf, _type = report._render_qweb_pdf(report.report_name, res_ids=order.ids)
             attachment = self.env["ir.attachment"].create(
                 {
-                    "name": _("Welcome letter %s.pdf", order.name),
+                    "name": self.env._("Welcome letter %s.pdf", order.name),
                     "raw": pdf,
                     "res_model": "sale.order",
                     "res_id": order.id,
@@ -228,7 +228,7 @@ class SaleOrder(models.Model):
                 email_values={"email_to": address, "attachment_ids": [attachment.id]},
             )
             order.message_post(
-                body=_("Soft copy of the welcome letter sent to Production (%s).", address),
+                body=self.env._("Soft copy of the welcome letter sent to Production (%s).", address),
                 attachment_ids=attachment.ids,
             )
         self.welcome_letter_sent = True
@@ -242,25 +242,25 @@ class SaleOrder(models.Model):
     def action_satisfaction_ok(self):
         for order in self:
             order._aftersales_satisfaction_activities().action_feedback(
-                feedback=_("Equipment operating OK: pleased to be of service.")
+                feedback=self.env._("Equipment operating OK: pleased to be of service.")
             )
         self.satisfaction_state = "ok"
         return True
 
     def action_satisfaction_not_ok(self):
         self._aftersales_satisfaction_activities().action_feedback(
-            feedback=_("Equipment not operating OK: corrective action started.")
+            feedback=self.env._("Equipment not operating OK: corrective action started.")
         )
         self.satisfaction_state = "not_ok"
         today = fields.Date.context_today(self)
         actions = self.env["sale.corrective.action"].create(
             [
                 {
-                    "name": _("Corrective action for %s", order.name),
+                    "name": self.env._("Corrective action for %s", order.name),
                     "order_id": order.id,
                     "owner_id": (order.user_id or self.env.user).id,
                     "date_due": today + timedelta(days=14),
-                    "description": _("The customer reports the equipment is not operating OK."),
+                    "description": self.env._("The customer reports the equipment is not operating OK."),
                 }
                 for order in self
             ]
@@ -338,7 +338,7 @@ class SaleOrder(models.Model):
                 order._aftersales_activity_vals(
                     activity_type,
                     order.user_id or self.env.user,
-                    _(
+                    self.env._(
                         "Contact %s: has everything been received in good order?",
                         order.aftersales_customer_id.display_name,
                     ),
@@ -358,7 +358,7 @@ class SaleOrder(models.Model):
                 order._aftersales_activity_vals(
                     activity_type,
                     order.user_id or self.env.user,
-                    _(
+                    self.env._(
                         "Satisfaction call: is the equipment of %s operating OK?",
                         order.aftersales_customer_id.display_name,
                     ),
