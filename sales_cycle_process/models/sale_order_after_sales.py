@@ -2,7 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .res_config_settings_aftersales import PARAM_PREFIX
 
@@ -201,6 +201,13 @@ class SaleOrder(models.Model):
         return self.env.ref("sales_cycle_process.action_report_welcome_letter").report_action(self)
 
     def action_send_welcome_letter_soft_copy(self):
+        if not (
+            self.env.user.has_group("sales_cycle_process.group_sales_admin")
+            or self.env.user.has_group("sales_team.group_sale_manager")
+        ):
+            raise AccessError(
+                self.env._("Only a sales admin or a sales manager sends welcome letters to Production.")
+            )
         self._check_welcome_letter_allowed()
         address = self._aftersales_param("production_email")
         if not address:
@@ -317,6 +324,13 @@ class SaleOrder(models.Model):
             limit=batch_size,
         )
         calls._aftersales_plan_satisfaction_call(satisfaction_days)
+        remaining = self.search_count(
+            self._aftersales_followup_domain("aftersales_check_done", followup_days)
+        ) + self.search_count(
+            self._aftersales_followup_domain("aftersales_satisfaction_planned", satisfaction_days)
+        )
+        # a full batch left work behind: ask the scheduler to run again soon
+        self.env["ir.cron"]._notify_progress(done=len(checks) + len(calls), remaining=remaining)
 
     def _aftersales_distributor_check(self):
         if not self:

@@ -2,7 +2,7 @@ import shutil
 import subprocess
 import tempfile
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .aftersales_common import PARAM, AfterSalesCase
@@ -103,6 +103,13 @@ class TestAfterSalesWelcomeLetter(AfterSalesCase):
             order.message_ids.filtered(lambda m: "sent to Production" in (m.body or "")),
             "The chatter tells the admin the soft copy left",
         )
+
+    def test_only_admins_send_the_soft_copy(self):
+        order = self._confirmed(aftersales_order_type="production")
+        with self.assertRaisesRegex(AccessError, "sales admin"):
+            order.with_user(self.salesperson).action_send_welcome_letter_soft_copy()
+        order.with_user(self.sales_admin).action_send_welcome_letter_soft_copy()
+        self.assertTrue(order.welcome_letter_sent)
 
     def test_soft_copy_without_production_address(self):
         self.icp.set_param(PARAM + "production_email", False)
