@@ -161,7 +161,7 @@ class SaleOrder(models.Model):
                 )
             return
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_handover")
-        self.env["mail.activity"].sudo().create(
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 order._aftersales_activity_vals(
                     activity_type,
@@ -359,7 +359,7 @@ class SaleOrder(models.Model):
                     today,
                 )
             )
-        self.env["mail.activity"].sudo().create(activity_vals)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)
         done.aftersales_check_done = True
 
     def _aftersales_plan_satisfaction_call(self, satisfaction_days):
@@ -367,7 +367,7 @@ class SaleOrder(models.Model):
             return
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().create(
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 order._aftersales_activity_vals(
                     activity_type,

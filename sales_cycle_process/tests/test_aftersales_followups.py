@@ -117,3 +117,29 @@ class TestAfterSalesFollowups(AfterSalesCase):
         form.save().execute()
         self.assertEqual(self.icp.get_param(PARAM + "satisfaction_days"), "75")
         self.assertEqual(self.icp.get_param(PARAM + "excepted_team_id"), str(self.excepted_team.id))
+
+    def test_cron_works_in_batches(self):
+        orders = self._confirmed() | self._confirmed() | self._confirmed()
+        with freeze_time(SHIPPED + timedelta(days=14)):
+            self.env["sale.order"]._cron_aftersales_followups(batch_size=2)
+            self.assertEqual(len(orders.filtered("aftersales_check_done")), 2)
+            self.env["sale.order"]._cron_aftersales_followups(batch_size=2)
+        self.assertTrue(all(orders.mapped("aftersales_check_done")))
+        for order in orders:
+            self.assertEqual(len(self._messages(order, CHECK_SUBJECT)), 1)
+
+    def test_satisfaction_planning_queries_do_not_grow_per_order(self):
+        def measure(count):
+            orders = self.env["sale.order"].browse()
+            for _i in range(count):
+                orders |= self._confirmed()
+            orders.invalidate_recordset()
+            before = self.env.cr.sql_log_count
+            with freeze_time(SHIPPED + timedelta(days=60)):
+                orders._aftersales_plan_satisfaction_call(60)
+            self.assertTrue(all(orders.mapped("aftersales_satisfaction_planned")))
+            return self.env.cr.sql_log_count - before
+
+        small, large = measure(2), measure(6)
+        # measured: 15 queries for 2 orders and for 6 orders
+        self.assertEqual(small, large, "Planning the calls is batched")
