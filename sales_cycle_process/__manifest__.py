@@ -33,6 +33,18 @@
     "demo": [
         # demo files: one line each
         "demo/ladder_demo.xml",
+        "security/aftersales_security.xml",
+        "data/aftersales_activity_types.xml",
+        "data/aftersales_mail_templates.xml",
+        "data/aftersales_cron.xml",
+        "reports/welcome_letter.xml",
+        "views/corrective_action_views.xml",
+        "views/sale_order_after_sales_views.xml",
+        "views/res_config_settings_aftersales_views.xml",
+    ],
+    "demo": [
+        # demo files: one line each
+        "demo/aftersales_demo.xml",
     ],
     "installable": True,
     "application": False,

@@ -7,3 +7,10 @@ from . import crm_team_ladder
 from . import res_company_ladder
 from . import res_config_settings_ladder
 from . import mail_activity_ladder
+from . import (
+    corrective_action,
+    product_template_aftersales,
+    res_config_settings_aftersales,
+    res_partner_aftersales,
+    sale_order_after_sales,
+)

@@ -1,1 +1,1 @@
-
+from . import welcome_letter

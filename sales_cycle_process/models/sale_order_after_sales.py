@@ -1,0 +1,384 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .res_config_settings_aftersales import PARAM_PREFIX
+
+_logger = logging.getLogger(__name__)
+
+CRON_BATCH = 500
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # --- who ----------------------------------------------------------------------------------
+    end_user_partner_id = fields.Many2one(
+        "res.partner",
+        string="End-User Customer",
+        tracking=True,
+        help="Who uses the equipment, when the order comes through a distributor (the order's customer).",
+    )
+    aftersales_customer_id = fields.Many2one(
+        "res.partner",
+        string="After-Sales Customer",
+        compute="_compute_aftersales_customer_id",
+        store=True,
+        help="The end user when known, otherwise the ordering customer.",
+    )
+    # --- contract and kind ----------------------------------------------------------------------
+    is_contract = fields.Boolean(string="Contract", tracking=True)
+    contract_start_date = fields.Date(tracking=True)
+    aftersales_order_type = fields.Selection(
+        [
+            ("standard", "Standard (letter printed and boxed)"),
+            ("production", "Production (soft copy to Production)"),
+            ("support", "Support-managed"),
+        ],
+        string="After-Sales Type",
+        default="standard",
+        required=True,
+        tracking=True,
+    )
+    welcome_letter_mode = fields.Selection(
+        [("print", "Print and box with the product"), ("soft_copy", "Soft copy to Production")],
+        compute="_compute_welcome_letter_mode",
+        store=True,
+        readonly=False,
+        string="Welcome Letter",
+    )
+    # --- welcome letter -------------------------------------------------------------------------
+    welcome_access_text = fields.Text(
+        string="Website Access (this order)",
+        help="Replaces the website access information of the settings on this order's letter.",
+    )
+    welcome_system_info = fields.Text(
+        string="System-Specific Information",
+        help="Printed on the welcome letter; when empty, the products' information is used.",
+    )
+    welcome_letter_access_text = fields.Text(compute="_compute_welcome_letter_texts")
+    welcome_letter_system_info = fields.Text(compute="_compute_welcome_letter_texts")
+    welcome_letter_sent = fields.Boolean(string="Soft Copy Sent", readonly=True, copy=False)
+    aftersales_ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
+    # --- follow-ups -----------------------------------------------------------------------------
+    shipment_date = fields.Date(tracking=True, copy=False)
+    aftersales_check_done = fields.Boolean(string="Distributor Check Sent", readonly=True, copy=False)
+    aftersales_satisfaction_planned = fields.Boolean(
+        string="Satisfaction Call Planned", readonly=True, copy=False
+    )
+    aftersales_support_handover = fields.Boolean(string="Support Handover Planned", readonly=True, copy=False)
+    satisfaction_state = fields.Selection(
+        [("ok", "Operating OK"), ("not_ok", "Not OK")],
+        string="Satisfaction",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    corrective_action_ids = fields.One2many("sale.corrective.action", "order_id", string="Corrective Actions")
+    corrective_action_count = fields.Integer(compute="_compute_corrective_action_count")
+
+    @api.depends("end_user_partner_id", "partner_id")
+    def _compute_aftersales_customer_id(self):
+        for order in self:
+            order.aftersales_customer_id = order.end_user_partner_id or order.partner_id
+
+    @api.depends("aftersales_order_type")
+    def _compute_welcome_letter_mode(self):
+        for order in self:
+            order.welcome_letter_mode = (
+                "soft_copy" if order.aftersales_order_type == "production" else "print"
+            )
+
+    @api.depends(
+        "welcome_access_text",
+        "welcome_system_info",
+        "order_line.product_id.aftersales_system_info",
+    )
+    def _compute_welcome_letter_texts(self):
+        default_access = (
+            self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + "website_access_text") or ""
+        )
+        for order in self:
+            order.welcome_letter_access_text = order.welcome_access_text or default_access
+            infos = order.order_line.product_id.product_tmpl_id.mapped("aftersales_system_info")
+            order.welcome_letter_system_info = order.welcome_system_info or "\n\n".join(
+                info for info in infos if info
+            )
+
+    def _compute_corrective_action_count(self):
+        counts = dict(
+            self.env["sale.corrective.action"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.corrective_action_count = counts.get(order._origin, 0)
+
+    # --- settings helpers -----------------------------------------------------------------------
+    @api.model
+    def _aftersales_param(self, key, default=False):
+        return self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + key, default)
+
+    @api.model
+    def _aftersales_int_param(self, key, default):
+        try:
+            return int(self._aftersales_param(key, default))
+        except (TypeError, ValueError):
+            return default
+
+    # --- confirmation ---------------------------------------------------------------------------
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        if self._aftersales_param("ack_on_confirm") in ("True", "1", True):
+            self._aftersales_send_acknowledgment()
+        self.filtered(lambda o: o.aftersales_order_type == "support")._aftersales_plan_handover()
+        return res
+
+    def _aftersales_send_acknowledgment(self):
+        template = self.env.ref(
+            "sales_cycle_process.mail_template_aftersales_acknowledgment", raise_if_not_found=False
+        )
+        if not template:
+            return
+        for order in self.filtered(lambda o: not o.aftersales_ack_sent):
+            order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        self.aftersales_ack_sent = True
+
+    def _aftersales_plan_handover(self):
+        orders = self.filtered(lambda o: not o.aftersales_support_handover)
+        if not orders:
+            return
+        support_user = self.env["res.users"].browse(self._aftersales_int_param("support_user_id", 0)).exists()
+        if not support_user:
+            for order in orders:
+                order.message_post(
+                    body=self.env._(
+                        "No Customer Support user is set in the Sales settings: "
+                        "hand the website login over by hand."
+                    )
+                )
+            return
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_handover")
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                order._aftersales_activity_vals(
+                    activity_type,
+                    support_user,
+                    self.env._("Send the website login to %s", order.aftersales_customer_id.display_name),
+                    fields.Date.context_today(self),
+                )
+                for order in orders
+            ]
+        )
+        orders.aftersales_support_handover = True
+
+    def _aftersales_activity_vals(self, activity_type, user, summary, deadline):
+        self.ensure_one()
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("sale.order"),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "user_id": user.id,
+            "date_deadline": deadline,
+        }
+
+    # --- welcome letter -------------------------------------------------------------------------
+    def _check_welcome_letter_allowed(self):
+        cancelled = self.filtered(lambda o: o.state == "cancel")
+        if cancelled:
+            raise UserError(
+                self.env._(
+                    "No welcome letter for a cancelled order: %s.",
+                    ", ".join(cancelled.mapped("name")),
+                )
+            )
+
+    def action_print_welcome_letter(self):
+        self._check_welcome_letter_allowed()
+        return self.env.ref("sales_cycle_process.action_report_welcome_letter").report_action(self)
+
+    def action_send_welcome_letter_soft_copy(self):
+        if not (
+            self.env.user.has_group("sales_cycle_process.group_sales_admin")
+            or self.env.user.has_group("sales_team.group_sale_manager")
+        ):
+            raise AccessError(
+                self.env._("Only a sales admin or a sales manager sends welcome letters to Production.")
+            )
+        self._check_welcome_letter_allowed()
+        address = self._aftersales_param("production_email")
+        if not address:
+            raise UserError(
+                self.env._(
+                    "Set the Production address in Sales settings (After-Sales) "
+                    "before sending a soft copy of the welcome letter."
+                )
+            )
+        template = self.env.ref("sales_cycle_process.mail_template_aftersales_welcome_soft_copy")
+        report = self.env.ref("sales_cycle_process.action_report_welcome_letter")
+        for order in self:
+            pdf, _type = report._render_qweb_pdf(report.report_name, res_ids=order.ids)
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": self.env._("Welcome letter %s.pdf", order.name),
+                    "raw": pdf,
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            template.send_mail(
+                order.id,
+                email_values={"email_to": address, "attachment_ids": [attachment.id]},
+            )
+            order.message_post(
+                body=self.env._("Soft copy of the welcome letter sent to Production (%s).", address),
+                attachment_ids=attachment.ids,
+            )
+        self.welcome_letter_sent = True
+        return True
+
+    # --- satisfaction outcome -------------------------------------------------------------------
+    def _aftersales_satisfaction_activities(self):
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
+        return self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+
+    def action_satisfaction_ok(self):
+        for order in self:
+            order._aftersales_satisfaction_activities().action_feedback(
+                feedback=self.env._("Equipment operating OK: pleased to be of service.")
+            )
+        self.satisfaction_state = "ok"
+        return True
+
+    def action_satisfaction_not_ok(self):
+        self._aftersales_satisfaction_activities().action_feedback(
+            feedback=self.env._("Equipment not operating OK: corrective action started.")
+        )
+        self.satisfaction_state = "not_ok"
+        today = fields.Date.context_today(self)
+        actions = self.env["sale.corrective.action"].create(
+            [
+                {
+                    "name": self.env._("Corrective action for %s", order.name),
+                    "order_id": order.id,
+                    "owner_id": (order.user_id or self.env.user).id,
+                    "date_due": today + timedelta(days=14),
+                    "description": self.env._("The customer reports the equipment is not operating OK."),
+                }
+                for order in self
+            ]
+        )
+        if len(actions) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "sale.corrective.action",
+                "res_id": actions.id,
+                "view_mode": "form",
+                "target": "current",
+            }
+        return True
+
+    def action_view_corrective_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_cycle_process.action_sale_corrective_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action
+
+    # --- scheduled follow-ups -------------------------------------------------------------------
+    @api.model
+    def _aftersales_followup_domain(self, flag, days):
+        today = fields.Date.context_today(self)
+        domain = [
+            ("state", "=", "sale"),
+            ("shipment_date", "!=", False),
+            ("shipment_date", "<=", today - timedelta(days=days)),
+            (flag, "=", False),
+        ]
+        excepted_team = self._aftersales_int_param("excepted_team_id", 0)
+        if excepted_team:
+            domain.append(("team_id", "!=", excepted_team))
+        return domain
+
+    @api.model
+    def _cron_aftersales_followups(self, batch_size=CRON_BATCH):
+        """Distributor check at shipment + N days, satisfaction call at shipment + M days.
+
+        Idempotent: each step sets its flag on the order, so a second run finds nothing to do.
+        """
+        followup_days = self._aftersales_int_param("followup_days", 14)
+        satisfaction_days = self._aftersales_int_param("satisfaction_days", 60)
+        checks = self.search(
+            self._aftersales_followup_domain("aftersales_check_done", followup_days),
+            limit=batch_size,
+        )
+        checks._aftersales_distributor_check()
+        calls = self.search(
+            self._aftersales_followup_domain("aftersales_satisfaction_planned", satisfaction_days),
+            limit=batch_size,
+        )
+        calls._aftersales_plan_satisfaction_call(satisfaction_days)
+        remaining = self.search_count(
+            self._aftersales_followup_domain("aftersales_check_done", followup_days)
+        ) + self.search_count(
+            self._aftersales_followup_domain("aftersales_satisfaction_planned", satisfaction_days)
+        )
+        # a full batch left work behind: ask the scheduler to run again soon
+        self.env["ir.cron"]._notify_progress(done=len(checks) + len(calls), remaining=remaining)
+
+    def _aftersales_distributor_check(self):
+        if not self:
+            return
+        template = self.env.ref("sales_cycle_process.mail_template_aftersales_distributor_check")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_reminder")
+        today = fields.Date.context_today(self)
+        done = self.browse()
+        activity_vals = []
+        for order in self:
+            try:
+                with self.env.cr.savepoint():
+                    order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            except Exception:  # one bad order must not stop the run
+                _logger.warning("After-sales distributor check failed for %s", order.name, exc_info=True)
+                continue
+            done |= order
+            activity_vals.append(
+                order._aftersales_activity_vals(
+                    activity_type,
+                    order.user_id or self.env.user,
+                    self.env._(
+                        "Contact %s: has everything been received in good order?",
+                        order.aftersales_customer_id.display_name,
+                    ),
+                    today,
+                )
+            )
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)
+        done.aftersales_check_done = True
+
+    def _aftersales_plan_satisfaction_call(self, satisfaction_days):
+        if not self:
+            return
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                order._aftersales_activity_vals(
+                    activity_type,
+                    order.user_id or self.env.user,
+                    self.env._(
+                        "Satisfaction call: is the equipment of %s operating OK?",
+                        order.aftersales_customer_id.display_name,
+                    ),
+                    max(today, order.shipment_date + timedelta(days=90)),
+                )
+                for order in self
+            ]
+        )
+        self.aftersales_satisfaction_planned = True
