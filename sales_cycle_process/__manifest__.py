@@ -23,9 +23,14 @@
         "security/ir.model.access.csv",
         "views/menus.xml",
         # feature files: one line each, kept in playbook order
+        "security/forecast_security.xml",
+        "data/forecast_cron.xml",
+        "views/forecast_views.xml",
+        "views/forecast_wizard_views.xml",
     ],
     "demo": [
         # demo files: one line each
+        "demo/forecast_demo.xml",
     ],
     "installable": True,
     "application": False,

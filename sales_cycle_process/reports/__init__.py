@@ -1,1 +1,2 @@
-
+from . import commit_pack_xlsx
+from . import forecast_pack_xlsx
