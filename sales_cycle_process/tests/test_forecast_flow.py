@@ -367,3 +367,19 @@ class TestForecastFlow(TransactionCase):
         self.assertEqual(measures["D2"].value, 32400)
         self.assertAlmostEqual(measures["G2"].value, 0.2)  # pipeline growth
         self.assertTrue(measures._charts)
+
+    def test_waterfall_slipped_grew_shrank(self):
+        with freeze_time("2026-03-14 10:00:00"):
+            self.l2.write({"expected_revenue": 6000, "date_deadline": "2026-03-27"})
+            self.l3.expected_revenue = 7000
+            commit = self._commit(self.alice, {self.l3: "commit"})
+        self.assertEqual(commit.week_start, date(2026, 3, 16))
+        flow = self.env["scp.forecast.measures"]._waterfall(self.alice, date(2026, 3, 16))
+        # Week of 9 March: deals 2 (5,000) and 3 (8,000); week of 16 March: 6,000 (later) and 7,000.
+        self.assertEqual(flow["start"], 13000)
+        self.assertEqual(flow["entered"], 0)
+        self.assertEqual(flow["left"], 0)
+        self.assertEqual(flow["grew"], 1000)
+        self.assertEqual(flow["shrank"], -1000)
+        self.assertEqual(flow["slipped"], 6000)
+        self.assertEqual(flow["end"], 13000)
