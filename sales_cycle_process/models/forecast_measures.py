@@ -284,6 +284,9 @@ class ScpForecastMeasures(models.AbstractModel):
         growth = self._growth(users, first)
         previous_month = first - relativedelta(months=1)
         unfulfilled = self._unfulfilled(users, previous_month, first - timedelta(days=1))
+        team_targets = self.env["scp.sales.target"]._team_target_amounts(
+            teams, first, first + relativedelta(months=FORECAST_MONTHS - 1)
+        )
         rows = []
         for team in teams:
             team_rows = []
@@ -319,6 +322,8 @@ class ScpForecastMeasures(models.AbstractModel):
                 "target",
             ):
                 total[key] = sum(row[key] for row in team_rows)
+            # A target set on the team itself wins over the sum of its salespeople's targets.
+            total["target"] = team_targets.get(team.id, total["target"])
             total["commit_submitted"] = all(row["commit_submitted"] for row in team_rows)
             total["forecast_submitted"] = all(row["forecast_submitted"] for row in team_rows)
             total["accuracy"] = pct(total["last_actual"], total["last_commit"])

@@ -61,3 +61,18 @@ class ScpSalesTarget(models.Model):
             ["amount:sum"],
         )
         return {(user.id, month): amount for user, month, amount in groups}
+
+    @api.model
+    def _team_target_amounts(self, teams, date_from, date_to):
+        """Stretched targets set on the teams themselves between two dates: {team_id: amount}."""
+        groups = self._read_group(
+            [
+                ("team_id", "in", teams.ids),
+                ("user_id", "=", False),
+                ("month", ">=", date_from),
+                ("month", "<=", date_to),
+            ],
+            ["team_id"],
+            ["amount:sum"],
+        )
+        return {team.id: amount for team, amount in groups}

@@ -246,6 +246,9 @@ class TestForecastFlow(TransactionCase):
         self.assertFalse(total.commit_submitted)
         self.assertEqual(total.commit_week, 8000)
         self.assertEqual(total.forecast_total, 33000)
+        # The team's own stretched target for March: 50,000 x 1.1.
+        self.assertAlmostEqual(total.target, 55000)
+        self.assertAlmostEqual(total.coverage, 32400 / 55000 * 100)
         self.assertEqual(
             self.env["scp.forecast.measures"]._non_submitters(self.team, monday=date(2026, 3, 9)), self.bob
         )
@@ -383,3 +386,21 @@ class TestForecastFlow(TransactionCase):
         self.assertEqual(flow["shrank"], -1000)
         self.assertEqual(flow["slipped"], 6000)
         self.assertEqual(flow["end"], 13000)
+
+    def test_checklist_ticked_in_the_wizard_is_in_the_snapshot(self):
+        if "qpa_approved" not in self.l2._fields:
+            self.l2.commit_discount_manual = True
+        with freeze_time("2026-03-14 10:00:00"):
+            form = Form(self.env["scp.commit.wizard"].with_user(self.alice))
+            for index in range(len(form.line_ids)):
+                with form.line_ids.edit(index) as line:
+                    if line.lead_id == self.l2:
+                        line.commit_config_final = True
+                        line.commit_end_user_signed = True
+            commit = self.env["scp.sales.commit"].browse(form.save().action_submit()["res_id"])
+        line = commit.line_ids.filtered(lambda item: item.lead_id == self.l2)
+        self.assertTrue(line.config_final and line.end_user_signed)
+        self.assertFalse(line.integrator_signed or line.partner_ready)
+        self.assertEqual(line.discount_approved, self.l2.commit_discount_approved)
+        self.assertTrue(self.l2.commit_config_final)
+        self.assertFalse(self.l2.commit_reliable)
