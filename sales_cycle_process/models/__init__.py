@@ -7,3 +7,4 @@ from . import sales_forecast
 from . import forecast_measures
 from . import forecast_reminder
 from . import res_config_settings_forecast
+from . import forecast_analysis

@@ -404,3 +404,19 @@ class TestForecastFlow(TransactionCase):
         self.assertEqual(line.discount_approved, self.l2.commit_discount_approved)
         self.assertTrue(self.l2.commit_config_final)
         self.assertFalse(self.l2.commit_reliable)
+
+    def test_forecast_vs_commit_vs_actual_analysis(self):
+        self.env.flush_all()
+        groups = (
+            self.env["scp.forecast.analysis"]
+            .with_user(self.manager)
+            ._read_group(
+                [("user_id", "=", self.alice.id), ("date", ">=", "2026-03-01"), ("date", "<=", "2026-03-31")],
+                ["kind"],
+                ["amount:sum"],
+            )
+        )
+        # March: forecast submitted in March for March 13,000; commits of the weeks of 2 and 9 March
+        # 10,000 + 8,000; actual 10,000 won + 500 ordered.
+        self.assertEqual(dict(groups), {"forecast": 13000, "commit": 18000, "actual": 10500})
+        self.assertFalse(self.env["scp.forecast.analysis"].with_user(self.bob).search([]))
