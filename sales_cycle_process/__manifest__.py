@@ -45,6 +45,14 @@
     "demo": [
         # demo files: one line each
         "demo/aftersales_demo.xml",
+        "security/forecast_security.xml",
+        "data/forecast_cron.xml",
+        "views/forecast_views.xml",
+        "views/forecast_wizard_views.xml",
+    ],
+    "demo": [
+        # demo files: one line each
+        "demo/forecast_demo.xml",
     ],
     "installable": True,
     "application": False,

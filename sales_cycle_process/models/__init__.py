@@ -14,3 +14,11 @@ from . import (
     res_partner_aftersales,
     sale_order_after_sales,
 )
+from . import crm_lead_commit
+from . import sales_target
+from . import sales_commit
+from . import sales_forecast
+from . import forecast_measures
+from . import forecast_reminder
+from . import res_config_settings_forecast
+from . import forecast_analysis

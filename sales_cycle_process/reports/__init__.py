@@ -1,1 +1,3 @@
 from . import welcome_letter
+from . import commit_pack_xlsx
+from . import forecast_pack_xlsx

@@ -1,2 +1,5 @@
 from . import crm_lead_probability_override_wizard
 from . import crm_lead_stage_force_wizard
+from . import commit_wizard
+from . import forecast_wizard
+from . import forecast_consolidation

@@ -1,0 +1,363 @@
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+from .sales_commit import week_start
+from .sales_forecast import FORECAST_MONTHS
+
+# Settings (ir.config_parameter) and their defaults: the seed's bands, in percent.
+BAND_DEFAULTS = {
+    "accuracy_min": 95.0,
+    "accuracy_max": 110.0,
+    "coverage_min": 150.0,
+    "growth_min": 5.0,
+    "growth_good": 10.0,
+    "unfulfilled_max": 5.0,
+}
+COLOURS = [("success", "Good"), ("warning", "Watch"), ("danger", "Off")]
+
+
+def pct(part, whole):
+    return part / whole * 100.0 if whole else 0.0
+
+
+class ScpForecastMeasures(models.AbstractModel):
+    """The measures managers judge commits and forecasts with, computed from snapshots and actuals."""
+
+    _name = "scp.forecast.measures"
+    _description = "Commit and Forecast Measures"
+
+    @api.model
+    def _bands(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return {
+            key: float(params.get_param(f"sales_cycle_process.band_{key}", default))
+            for key, default in BAND_DEFAULTS.items()
+        }
+
+    @api.model
+    def _colour(self, kind, value):
+        bands = self._bands()
+        if kind == "accuracy":
+            if bands["accuracy_min"] <= value <= bands["accuracy_max"]:
+                return "success"
+            return (
+                "warning" if bands["accuracy_min"] - 10 <= value <= bands["accuracy_max"] + 10 else "danger"
+            )
+        if kind == "coverage":
+            if value >= bands["coverage_min"]:
+                return "success"
+            return "warning" if value >= 100 else "danger"
+        if kind == "growth":
+            if value >= bands["growth_good"]:
+                return "success"
+            return "warning" if value >= bands["growth_min"] else "danger"
+        if kind == "unfulfilled":
+            return "success" if value < bands["unfulfilled_max"] else "danger"
+        return False
+
+    @api.model
+    def _actuals(self, users, date_from, date_to):
+        """Won deals (closed in the period) and confirmed orders without a deal: {user_id: amount}."""
+        start = datetime.combine(date_from, time.min)
+        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        result = dict.fromkeys(users.ids, 0.0)
+        for user, amount in self.env["crm.lead"]._read_group(
+            [
+                ("user_id", "in", users.ids),
+                ("stage_id.is_won", "=", True),
+                ("date_closed", ">=", start),
+                ("date_closed", "<", stop),
+            ],
+            ["user_id"],
+            ["expected_revenue:sum"],
+        ):
+            result[user.id] += amount
+        for user, amount in self.env["sale.order"]._read_group(
+            [
+                ("user_id", "in", users.ids),
+                ("state", "=", "sale"),
+                ("opportunity_id", "=", False),
+                ("date_order", ">=", start),
+                ("date_order", "<", stop),
+            ],
+            ["user_id"],
+            ["amount_untaxed:sum"],
+        ):
+            result[user.id] += amount
+        return result
+
+    @api.model
+    def _current_commits(self, users, monday):
+        commits = self.env["scp.sales.commit"].search(
+            [("user_id", "in", users.ids), ("week_start", "=", monday), ("state", "=", "current")]
+        )
+        return {commit.user_id.id: commit for commit in commits}
+
+    @api.model
+    def _latest_commit_of_month(self, users, first):
+        commits = self.env["scp.sales.commit"].search(
+            [
+                ("user_id", "in", users.ids),
+                ("week_start", ">=", first),
+                ("week_start", "<", first + relativedelta(months=1)),
+                ("state", "=", "current"),
+            ],
+            order="week_start desc",
+        )
+        result = {}
+        for commit in commits:
+            result.setdefault(commit.user_id.id, commit)
+        return result
+
+    @api.model
+    def _current_forecasts(self, users, first):
+        forecasts = self.env["scp.sales.forecast"].search(
+            [("user_id", "in", users.ids), ("month", "=", first), ("state", "=", "current")]
+        )
+        return {forecast.user_id.id: forecast for forecast in forecasts}
+
+    @api.model
+    def _accuracy(self, users, monday):
+        """Last week's actual against last week's commit: {user_id: (commit, actual, percent)}."""
+        last_monday = monday - timedelta(days=7)
+        commits = self._current_commits(users, last_monday)
+        actuals = self._actuals(users, last_monday, last_monday + timedelta(days=6))
+        result = {}
+        for user in users:
+            commit = commits[user.id].commit_week if user.id in commits else 0.0
+            result[user.id] = (commit, actuals[user.id], pct(actuals[user.id], commit))
+        return result
+
+    @api.model
+    def _coverage(self, users, first):
+        """Open pipeline over the 12 months against the stretched targets of the same months."""
+        pipeline = self.env["scp.sales.forecast"]._pipeline_by_month(users, first)
+        targets = self.env["scp.sales.target"]._target_amounts(
+            users, first, first + relativedelta(months=FORECAST_MONTHS - 1)
+        )
+        result = {}
+        for user in users:
+            pipe = sum(amount for (uid, _month), amount in pipeline.items() if uid == user.id)
+            target = sum(amount for (uid, _month), amount in targets.items() if uid == user.id)
+            result[user.id] = (pipe, target, pct(pipe, target))
+        return result
+
+    @api.model
+    def _growth(self, users, first):
+        """Pipeline (from the forecast snapshots) and commit (latest commit of the month) month on month."""
+        previous = first - relativedelta(months=1)
+        forecasts, last_forecasts = (
+            self._current_forecasts(users, first),
+            self._current_forecasts(users, previous),
+        )
+        commits, last_commits = (
+            self._latest_commit_of_month(users, first),
+            self._latest_commit_of_month(users, previous),
+        )
+        result = {}
+        for user in users:
+            pipe_now = forecasts[user.id].pipeline_total if user.id in forecasts else 0.0
+            pipe_before = last_forecasts[user.id].pipeline_total if user.id in last_forecasts else 0.0
+            commit_now = commits[user.id].commit_total if user.id in commits else 0.0
+            commit_before = last_commits[user.id].commit_total if user.id in last_commits else 0.0
+            result[user.id] = {
+                "pipeline": pct(pipe_now - pipe_before, pipe_before),
+                "commit": pct(commit_now - commit_before, commit_before),
+            }
+        return result
+
+    @api.model
+    def _unfulfilled(self, users, date_from, date_to):
+        """Confirmed orders of the period not fully invoiced, against all of them: {user_id: percent}."""
+        start = datetime.combine(date_from, time.min)
+        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        totals = dict.fromkeys(users.ids, 0.0)
+        open_ = dict.fromkeys(users.ids, 0.0)
+        for user, status, amount in self.env["sale.order"]._read_group(
+            [
+                ("user_id", "in", users.ids),
+                ("state", "=", "sale"),
+                ("date_order", ">=", start),
+                ("date_order", "<", stop),
+            ],
+            ["user_id", "invoice_status"],
+            ["amount_untaxed:sum"],
+        ):
+            totals[user.id] += amount
+            if status != "invoiced":
+                open_[user.id] += amount
+        return {uid: pct(open_[uid], totals[uid]) for uid in users.ids}
+
+    @api.model
+    def _waterfall(self, user, monday):
+        """What entered, left, slipped, grew or shrank in the commit from last week to this week."""
+        commits = self.env["scp.sales.commit"].search(
+            [
+                ("user_id", "=", user.id),
+                ("week_start", "in", [monday, monday - timedelta(days=7)]),
+                ("state", "=", "current"),
+            ]
+        )
+        now = {
+            line.lead_id.id: line
+            for c in commits
+            if c.week_start == monday
+            for line in c.line_ids
+            if line.category == "commit"
+        }
+        before = {
+            line.lead_id.id: line
+            for c in commits
+            if c.week_start != monday
+            for line in c.line_ids
+            if line.category == "commit"
+        }
+        result = {
+            "start": sum(line.amount for line in before.values()),
+            "entered": 0.0,
+            "left": 0.0,
+            "slipped": 0.0,
+            "grew": 0.0,
+            "shrank": 0.0,
+        }
+        for lead_id, line in now.items():
+            if lead_id not in before:
+                result["entered"] += line.amount
+                continue
+            old = before[lead_id]
+            delta = line.amount - old.amount
+            if delta > 0:
+                result["grew"] += delta
+            elif delta < 0:
+                result["shrank"] += delta
+            if old.date_deadline and line.date_deadline and line.date_deadline > old.date_deadline:
+                result["slipped"] += line.amount
+        for lead_id, line in before.items():
+            if lead_id not in now:
+                result["left"] -= line.amount
+        result["end"] = sum(line.amount for line in now.values())
+        return result
+
+    @api.model
+    def _accuracy_history(self, users, monday, weeks=8):
+        """Each salesperson's commit accuracy for the weeks before the given Monday, oldest first."""
+        first = monday - timedelta(days=7 * weeks)
+        commits = self.env["scp.sales.commit"].search(
+            [
+                ("user_id", "in", users.ids),
+                ("week_start", ">=", first),
+                ("week_start", "<", monday),
+                ("state", "=", "current"),
+            ]
+        )
+        by_key = {(c.user_id.id, c.week_start): c.commit_week for c in commits}
+        history = []
+        for i in range(weeks):
+            week = first + timedelta(days=7 * i)
+            actuals = self._actuals(users, week, week + timedelta(days=6))
+            for user in users:
+                commit = by_key.get((user.id, week), 0.0)
+                history.append(
+                    {
+                        "user_id": user.id,
+                        "week": week,
+                        "commit": commit,
+                        "actual": actuals[user.id],
+                        "accuracy": pct(actuals[user.id], commit),
+                    }
+                )
+        return history
+
+    @api.model
+    def _consolidate(self, teams, today=None):
+        """The Monday roll-up: one row per salesperson and one per team, with measures and colours."""
+        today = today or fields.Date.context_today(self)
+        monday, first = week_start(today), today.replace(day=1)
+        users = teams.member_ids
+        commits = self._current_commits(users, monday)
+        forecasts = self._current_forecasts(users, first)
+        accuracy = self._accuracy(users, monday)
+        coverage = self._coverage(users, first)
+        growth = self._growth(users, first)
+        previous_month = first - relativedelta(months=1)
+        unfulfilled = self._unfulfilled(users, previous_month, first - timedelta(days=1))
+        team_targets = self.env["scp.sales.target"]._team_target_amounts(
+            teams, first, first + relativedelta(months=FORECAST_MONTHS - 1)
+        )
+        rows = []
+        for team in teams:
+            team_rows = []
+            for user in team.member_ids:
+                commit = commits.get(user.id)
+                row = {
+                    "team_id": team.id,
+                    "user_id": user.id,
+                    "commit_submitted": bool(commit),
+                    "forecast_submitted": user.id in forecasts,
+                    "commit_week": commit.commit_week if commit else 0.0,
+                    "upside_week": commit.upside_week if commit else 0.0,
+                    "forecast_total": forecasts[user.id].total if user.id in forecasts else 0.0,
+                    "last_commit": accuracy[user.id][0],
+                    "last_actual": accuracy[user.id][1],
+                    "accuracy": accuracy[user.id][2],
+                    "pipeline": coverage[user.id][0],
+                    "target": coverage[user.id][1],
+                    "coverage": coverage[user.id][2],
+                    "pipeline_growth": growth[user.id]["pipeline"],
+                    "commit_growth": growth[user.id]["commit"],
+                    "unfulfilled": unfulfilled[user.id],
+                }
+                team_rows.append(row)
+            total = {"team_id": team.id, "user_id": False, "is_team_total": True}
+            for key in (
+                "commit_week",
+                "upside_week",
+                "forecast_total",
+                "last_commit",
+                "last_actual",
+                "pipeline",
+                "target",
+            ):
+                total[key] = sum(row[key] for row in team_rows)
+            # A target set on the team itself wins over the sum of its salespeople's targets.
+            total["target"] = team_targets.get(team.id, total["target"])
+            total["commit_submitted"] = all(row["commit_submitted"] for row in team_rows)
+            total["forecast_submitted"] = all(row["forecast_submitted"] for row in team_rows)
+            total["accuracy"] = pct(total["last_actual"], total["last_commit"])
+            total["coverage"] = pct(total["pipeline"], total["target"])
+            rows.extend([*team_rows, total])
+        for row in rows:
+            row["accuracy_colour"] = (
+                self._colour("accuracy", row["accuracy"]) if row["last_commit"] else False
+            )
+            row["coverage_colour"] = self._colour("coverage", row["coverage"]) if row["target"] else False
+            if "pipeline_growth" in row:
+                row["growth_colour"] = self._colour("growth", row["pipeline_growth"])
+                row["unfulfilled_colour"] = self._colour("unfulfilled", row["unfulfilled"])
+        return rows
+
+    @api.model
+    def _non_submitters(self, teams, monday=None, first=None):
+        """Salespeople of the teams without a current commit for the week / forecast for the month."""
+        users = teams.member_ids
+        result = self.env["res.users"]
+        if monday:
+            result |= (
+                users
+                - self.env["scp.sales.commit"]
+                .search(
+                    [("user_id", "in", users.ids), ("week_start", "=", monday), ("state", "=", "current")]
+                )
+                .user_id
+            )
+        if first:
+            result |= (
+                users
+                - self.env["scp.sales.forecast"]
+                .search([("user_id", "in", users.ids), ("month", "=", first), ("state", "=", "current")])
+                .user_id
+            )
+        return result

@@ -1,0 +1,112 @@
+import logging
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+from .sales_commit import week_start
+
+_logger = logging.getLogger(__name__)
+
+
+class ScpForecastReminder(models.AbstractModel):
+    """Reminders of the rituals: weekend commit, month-end forecast, Monday summary to managers."""
+
+    _name = "scp.forecast.reminder"
+    _description = "Commit and Forecast Reminders"
+
+    @api.model
+    def _cron_send_reminders(self, today=None):
+        today = today or fields.Date.context_today(self)
+        teams = self.env["crm.team"].search([("member_ids", "!=", False)])
+        measures = self.env["scp.forecast.measures"]
+        if today.weekday() in (5, 6):  # Saturday, Sunday: the commit for next week
+            monday = week_start(today) + timedelta(days=7)
+            users = measures._non_submitters(teams, monday=monday)
+            self._remind(
+                users,
+                "sales_cycle_process.mail_activity_type_commit_reminder",
+                monday,
+                self.env._("Submit your commit for the week of %s", monday),
+            )
+        month_end = today.replace(day=1) + relativedelta(months=1, days=-1)
+        if (month_end - today).days < 3:
+            first = today.replace(day=1)
+            users = measures._non_submitters(teams, first=first)
+            self._remind(
+                users,
+                "sales_cycle_process.mail_activity_type_forecast_reminder",
+                month_end,
+                self.env._("Submit your 12-month forecast for %s", first.strftime("%Y-%m")),
+            )
+        if today.weekday() == 0:
+            self._manager_summary(teams, today)
+
+    @api.model
+    def _remind(self, users, type_xmlid, deadline, summary, notes=None):
+        """One activity per user on their partner, unless the same reminder already exists."""
+        activity_type = self.env.ref(type_xmlid)
+        existing = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("activity_type_id", "=", activity_type.id),
+                    ("user_id", "in", users.ids),
+                    ("date_deadline", "=", deadline),
+                    ("res_model", "=", "res.partner"),
+                ]
+            )
+        )
+        users -= existing.user_id
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = [
+            {
+                "activity_type_id": activity_type.id,
+                "user_id": user.id,
+                "res_model_id": model_id,
+                "res_id": user.partner_id.id,
+                "date_deadline": deadline,
+                "summary": summary,
+                "note": (notes or {}).get(user.id),
+            }
+            for user in users
+        ]
+        activities = self.env["mail.activity"]
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    activities |= self.env["mail.activity"].sudo().create(vals)
+            except Exception as error:
+                _logger.warning("Reminder for user %s skipped: %s", vals["user_id"], error)
+        return activities
+
+    @api.model
+    def _manager_summary(self, teams, today):
+        monday = week_start(today)
+        measures = self.env["scp.forecast.measures"]
+        rows = measures._consolidate(teams, today)
+        notes = {}
+        managers = self.env["res.users"]
+        for team in teams.filtered("user_id"):
+            missing = measures._non_submitters(team, monday=monday)
+            total = next(row for row in rows if row["team_id"] == team.id and row.get("is_team_total"))
+            text = self.env._(
+                "%(team)s: commit %(commit).2f, upside %(upside).2f, last week's accuracy %(accuracy).0f %%. "
+                "Not submitted: %(missing)s",
+                team=team.name,
+                commit=total["commit_week"],
+                upside=total["upside_week"],
+                accuracy=total["accuracy"],
+                missing=", ".join(missing.mapped("name")) or self.env._("nobody"),
+            )
+            notes[team.user_id.id] = notes.get(team.user_id.id, "") + "<p>" + text + "</p>"
+            managers |= team.user_id
+        return self._remind(
+            managers,
+            "sales_cycle_process.mail_activity_type_manager_summary",
+            today,
+            self.env._("Monday commit consolidation"),
+            notes,
+        )

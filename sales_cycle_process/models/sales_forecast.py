@@ -1,0 +1,142 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+FORECAST_MONTHS = 12
+
+
+class ScpSalesForecast(models.Model):
+    """One salesperson's monthly 12-month forecast, as submitted: an immutable snapshot."""
+
+    _name = "scp.sales.forecast"
+    _description = "Monthly 12-Month Forecast"
+    _inherit = ["scp.snapshot.mixin", "mail.thread"]
+    _order = "month desc, user_id, id desc"
+
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    month = fields.Date(string="Submitted for", required=True, readonly=True, index=True)
+    submitted_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    state = fields.Selection(
+        [("current", "Current"), ("superseded", "Superseded")], default="current", readonly=True, index=True
+    )
+    superseded_by_id = fields.Many2one("scp.sales.forecast", readonly=True, string="Replaced by")
+    comment = fields.Text(readonly=True)
+    line_ids = fields.One2many("scp.sales.forecast.line", "forecast_id", readonly=True)
+    pipeline_total = fields.Monetary(readonly=True, help="Open deals' expected revenue over the 12 months.")
+    total = fields.Monetary(string="12-Month Forecast", readonly=True)
+
+    @api.depends("user_id", "month")
+    def _compute_display_name(self):
+        for forecast in self:
+            forecast.display_name = self.env._(
+                "Forecast %(user)s, %(month)s",
+                user=forecast.user_id.name or "",
+                month=forecast.month and forecast.month.strftime("%Y-%m"),
+            )
+
+    @api.model
+    def _months(self, first):
+        return [first + relativedelta(months=i) for i in range(FORECAST_MONTHS)]
+
+    @api.model
+    def _pipeline_by_month(self, users, first):
+        """Open deals' expected revenue per salesperson and month, in one grouped query.
+
+        Overdue deals count in the first month; deals without a closing date are left out.
+        Returns {(user_id, month): amount}.
+        """
+        last = first + relativedelta(months=FORECAST_MONTHS, days=-1)
+        groups = self.env["crm.lead"]._read_group(
+            [
+                ("user_id", "in", users.ids),
+                ("type", "=", "opportunity"),
+                ("active", "=", True),
+                ("stage_id.is_won", "=", False),
+                ("date_deadline", "!=", False),
+                ("date_deadline", "<=", last),
+            ],
+            ["user_id", "date_deadline:month"],
+            ["expected_revenue:sum"],
+        )
+        result = {}
+        for user, month, amount in groups:
+            key = (user.id, max(month, first))
+            result[key] = result.get(key, 0.0) + amount
+        return result
+
+    @api.model
+    def _submit(self, user, team, first, month_lines, comment=False):
+        """Store a forecast snapshot. month_lines: dicts of month, computed_amount, adjustment."""
+        if not team:
+            raise UserError(
+                self.env._(
+                    "%(user)s is not in any sales team, so nobody would consolidate this forecast. "
+                    "Ask your manager to add you to a team first.",
+                    user=user.name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        if first != today.replace(day=1):
+            raise UserError(
+                self.env._("The forecast for %s is closed: submit the forecast of the current month.", first)
+            )
+        for line in month_lines:
+            if line["computed_amount"] + line.get("adjustment", 0.0) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The adjustment for %(month)s would bring the forecast below zero: it can take off "
+                        "at most %(amount).2f, the month's open deals.",
+                        month=line["month"].strftime("%Y-%m"),
+                        amount=line["computed_amount"],
+                    )
+                )
+        previous = self.search([("user_id", "=", user.id), ("month", "=", first), ("state", "=", "current")])
+        lines = [
+            {
+                "month": line["month"],
+                "computed_amount": line["computed_amount"],
+                "adjustment": line.get("adjustment", 0.0),
+                "amount": line["computed_amount"] + line.get("adjustment", 0.0),
+            }
+            for line in month_lines
+        ]
+        forecast = self.create(
+            {
+                "user_id": user.id,
+                "team_id": team.id,
+                "month": first,
+                "comment": comment,
+                "line_ids": [fields.Command.create(line) for line in lines],
+                "pipeline_total": sum(line["computed_amount"] for line in lines),
+                "total": sum(line["amount"] for line in lines),
+            }
+        )
+        if previous:
+            previous.sudo().with_context(scp_supersede=True).write(
+                {"state": "superseded", "superseded_by_id": forecast.id}
+            )
+        return forecast
+
+
+class ScpSalesForecastLine(models.Model):
+    _name = "scp.sales.forecast.line"
+    _description = "Monthly Forecast Line"
+    _inherit = ["scp.snapshot.mixin"]
+    _order = "month"
+
+    forecast_id = fields.Many2one(
+        "scp.sales.forecast", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    user_id = fields.Many2one(related="forecast_id.user_id", store=True)
+    team_id = fields.Many2one(related="forecast_id.team_id", store=True)
+    submitted_month = fields.Date(related="forecast_id.month", store=True)
+    state = fields.Selection(related="forecast_id.state", store=True)
+    currency_id = fields.Many2one(related="forecast_id.currency_id")
+    month = fields.Date(required=True, readonly=True)
+    computed_amount = fields.Monetary(string="Open Deals", readonly=True)
+    adjustment = fields.Monetary(readonly=True)
+    amount = fields.Monetary(string="Forecast", readonly=True)
