@@ -29,10 +29,6 @@
         "views/crm_lead_stage_ladder_views.xml",
         "views/res_config_settings_ladder_views.xml",
         "wizards/crm_lead_ladder_wizard_views.xml",
-    ],
-    "demo": [
-        # demo files: one line each
-        "demo/ladder_demo.xml",
         "security/aftersales_security.xml",
         "data/aftersales_activity_types.xml",
         "data/aftersales_mail_templates.xml",
@@ -41,10 +37,6 @@
         "views/corrective_action_views.xml",
         "views/sale_order_after_sales_views.xml",
         "views/res_config_settings_aftersales_views.xml",
-    ],
-    "demo": [
-        # demo files: one line each
-        "demo/aftersales_demo.xml",
         "security/forecast_security.xml",
         "data/forecast_cron.xml",
         "views/forecast_views.xml",
@@ -52,6 +44,8 @@
     ],
     "demo": [
         # demo files: one line each
+        "demo/ladder_demo.xml",
+        "demo/aftersales_demo.xml",
         "demo/forecast_demo.xml",
     ],
     "installable": True,
