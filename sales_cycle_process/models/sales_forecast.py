@@ -129,7 +129,12 @@ class ScpSalesForecastLine(models.Model):
     _order = "month"
 
     forecast_id = fields.Many2one(
-        "scp.sales.forecast", required=True, ondelete="cascade", index=True, readonly=True
+        "scp.sales.forecast",
+        string="Forecast Snapshot",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
     )
     user_id = fields.Many2one(related="forecast_id.user_id", store=True)
     team_id = fields.Many2one(related="forecast_id.team_id", store=True)
