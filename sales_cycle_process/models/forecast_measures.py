@@ -90,6 +90,115 @@ class ScpForecastMeasures(models.AbstractModel):
         return result
 
     @api.model
+    def _weekly_bookings(self, users, date_from, date_to):
+        """Bookings (won deals and confirmed orders without a deal) per salesperson and ISO week:
+        {user_id: {monday: amount}}, every week of the period present, empty weeks at 0."""
+        start = datetime.combine(date_from, time.min)
+        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        mondays, monday = [], week_start(date_from)
+        while monday <= date_to:
+            mondays.append(monday)
+            monday += timedelta(days=7)
+        result = {user_id: dict.fromkeys(mondays, 0.0) for user_id in users.ids}
+        groups = [
+            (
+                "crm.lead",
+                [("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", stop)],
+                "date_closed",
+                "expected_revenue",
+            ),
+            (
+                "sale.order",
+                [
+                    ("state", "=", "sale"),
+                    ("opportunity_id", "=", False),
+                    ("date_order", ">=", start),
+                    ("date_order", "<", stop),
+                ],
+                "date_order",
+                "amount_untaxed",
+            ),
+        ]
+        for model, domain, date_field, amount_field in groups:
+            for user, day, amount in self.env[model]._read_group(
+                [("user_id", "in", users.ids), *domain],
+                ["user_id", f"{date_field}:day"],
+                [f"{amount_field}:sum"],
+            ):
+                week = week_start(day.date() if isinstance(day, datetime) else day)
+                if week in result[user.id]:
+                    result[user.id][week] += amount
+        return result
+
+    @api.model
+    def _linearity(self, users, date_from, date_to):
+        """How evenly bookings spread over the weeks of the period, in percent: 100 when every week
+        books the same, lower as bookings bunch up (100 × (1 - coefficient of variation), floored at 0).
+        {user_id: percent}; 0 when nothing was booked."""
+        result = {}
+        for user_id, weeks in self._weekly_bookings(users, date_from, date_to).items():
+            amounts = list(weeks.values())
+            mean = sum(amounts) / len(amounts) if amounts else 0.0
+            if not mean:
+                result[user_id] = 0.0
+                continue
+            stdev = (sum((amount - mean) ** 2 for amount in amounts) / len(amounts)) ** 0.5
+            result[user_id] = max(0.0, 100.0 * (1 - stdev / mean))
+        return result
+
+    @api.model
+    def _velocity(self, users, date_from, date_to):
+        """Sales velocity, revenue per day: open opportunities × win rate × average won deal ÷ average
+        sales cycle in days, from the deals won and lost in the period. {user_id: amount per day}"""
+        start = datetime.combine(date_from, time.min)
+        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        won = Lead.search_read(
+            [
+                ("user_id", "in", users.ids),
+                ("stage_id.is_won", "=", True),
+                ("date_closed", ">=", start),
+                ("date_closed", "<", stop),
+            ],
+            ["user_id", "expected_revenue", "create_date", "date_closed"],
+        )
+        lost = dict(
+            Lead._read_group(
+                [
+                    ("user_id", "in", users.ids),
+                    ("active", "=", False),
+                    ("probability", "=", 0),
+                    ("date_closed", ">=", start),
+                    ("date_closed", "<", stop),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        open_deals = dict(
+            self.env["crm.lead"]._read_group(
+                [("user_id", "in", users.ids), ("type", "=", "opportunity"), ("stage_id.is_won", "=", False)],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        result = {}
+        for user in users:
+            deals = [deal for deal in won if deal["user_id"][0] == user.id]
+            closed = len(deals) + lost.get(user, 0)
+            if not deals:
+                result[user.id] = 0.0
+                continue
+            win_rate = len(deals) / closed
+            average = sum(deal["expected_revenue"] for deal in deals) / len(deals)
+            cycle = sum(
+                max((deal["date_closed"] - deal["create_date"]).total_seconds() / 86400, 1.0)
+                for deal in deals
+            ) / len(deals)
+            result[user.id] = open_deals.get(user, 0) * win_rate * average / cycle
+        return result
+
+    @api.model
     def _current_commits(self, users, monday):
         commits = self.env["scp.sales.commit"].search(
             [("user_id", "in", users.ids), ("week_start", "=", monday), ("state", "=", "current")]
@@ -284,6 +393,9 @@ class ScpForecastMeasures(models.AbstractModel):
         growth = self._growth(users, first)
         previous_month = first - relativedelta(months=1)
         unfulfilled = self._unfulfilled(users, previous_month, first - timedelta(days=1))
+        # Linearity over the weeks of last month; velocity over the last quarter's closed deals.
+        linearity = self._linearity(users, previous_month, first - timedelta(days=1))
+        velocity = self._velocity(users, first - relativedelta(months=3), first - timedelta(days=1))
         team_targets = self.env["scp.sales.target"]._team_target_amounts(
             teams, first, first + relativedelta(months=FORECAST_MONTHS - 1)
         )
@@ -309,6 +421,8 @@ class ScpForecastMeasures(models.AbstractModel):
                     "pipeline_growth": growth[user.id]["pipeline"],
                     "commit_growth": growth[user.id]["commit"],
                     "unfulfilled": unfulfilled[user.id],
+                    "linearity": linearity[user.id],
+                    "velocity": velocity[user.id],
                 }
                 team_rows.append(row)
             total = {"team_id": team.id, "user_id": False, "is_team_total": True}

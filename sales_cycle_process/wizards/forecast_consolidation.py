@@ -58,4 +58,12 @@ class ScpForecastConsolidationLine(models.TransientModel):
     commit_growth = fields.Float(string="Commit Growth %")
     growth_colour = fields.Selection(COLOURS)
     unfulfilled = fields.Float(string="Unfulfilled %")
+    linearity = fields.Float(
+        string="Linearity %", help="How evenly last month's bookings spread over its weeks (100 = evenly)."
+    )
+    velocity = fields.Float(
+        string="Velocity / Day",
+        help="Open opportunities × win rate × average won deal ÷ average sales cycle (days), "
+        "from the last three months' closed deals.",
+    )
     unfulfilled_colour = fields.Selection(COLOURS)
