@@ -1,5 +1,7 @@
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
@@ -337,17 +339,17 @@ class CrmLead(models.Model):
         blocked = []
         for lead, names in missing.items():
             mode = (lead.company_id or self.env.company).ladder_gate_mode
-            listing = "".join(f"<li>{name}</li>" for name in names)
+            # Criterion names and the reason are typed by users: Markup's % escapes them.
+            bullets = Markup("<ul>%s</ul>") % Markup().join(Markup("<li>%s</li>") % name for name in names)
             if force_reason:
                 lead.message_post(
-                    body=self.env._(
-                        "Moved to %(stage)s although these exit criteria are missing:%(list)s"
-                        "Reason: %(reason)s",
-                        stage=new_stage.name,
-                        list=f"<ul>{listing}</ul>",
-                        reason=force_reason,
-                    ),
-                    body_is_html=True,
+                    body=Markup(
+                        self.env._(
+                            "Moved to %(stage)s although these exit criteria are missing:%(list)s"
+                            "Reason: %(reason)s"
+                        )
+                    )
+                    % {"stage": new_stage.name, "list": bullets, "reason": force_reason},
                 )
             elif mode == "block":
                 blocked.append(
@@ -360,12 +362,10 @@ class CrmLead(models.Model):
                 )
             elif mode == "warn":
                 lead.message_post(
-                    body=self.env._(
-                        "Moved to %(stage)s although these exit criteria are missing:%(list)s",
-                        stage=new_stage.name,
-                        list=f"<ul>{listing}</ul>",
-                    ),
-                    body_is_html=True,
+                    body=Markup(
+                        self.env._("Moved to %(stage)s although these exit criteria are missing:%(list)s")
+                    )
+                    % {"stage": new_stage.name, "list": bullets},
                 )
         if blocked:
             raise UserError(
