@@ -428,12 +428,13 @@ class CrmLead(models.Model):
             company = lead.company_id or self.env.company
             user = company.engineering_review_user_id or lead.team_id.user_id or lead.user_id or self.env.user
             currency = lead.revenue_currency_id or company.currency_id
+            amount = f"{lead.expected_revenue:,.2f} {currency.name}"
             reason = (
                 self.env._("Non-standard requirements: %(req)s", req=lead.non_standard_requirements)
                 if html2plaintext(lead.non_standard_requirements or "").strip()
                 else self.env._(
                     "Expected revenue %(amount)s reaches the engineering review threshold.",
-                    amount=f"{lead.expected_revenue:,.2f} {currency.name}",
+                    amount=amount,
                 )
             )
             vals_list.append(
