@@ -176,25 +176,41 @@ cmd_run() {
   exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$"
 }
 
+# A fresh database $1 with the modules $2 and demo data; any WARNING/ERROR in the install log fails.
+install_fresh() {
+  local db=$1 modules=$2 log=$DEV/install-$1.log
+  drop_db "$db"
+  say "Installing $modules with demo data into a fresh database $db ..."
+  odoo_bin -d "$db" -i "$modules" --stop-after-init --log-level=info >"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; die "installing $modules failed; the whole log is in $log"; }
+  # Stock Odoo installs CRM, Sales and Inventory without a single warning: any WARNING/ERROR line is ours.
+  if grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|WARNING|CRITICAL) " "$log" >&2; then
+    die "installing $modules wrote the ERROR/WARNING lines above (log: $log)"
+  fi
+}
+
+run_pytest() {
+  local db=$1; shift
+  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider -rs \
+    --odoo-config="$CONF" --odoo-database="$db" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" --odoo-http "$@"
+}
+
 cmd_test() {
   setup
-  local log=$DEV/test-install.log
-  drop_db "$TEST_DB"
-  say "Installing $ADDON with demo data into a fresh database $TEST_DB ..."
-  odoo_bin -d "$TEST_DB" -i "$ADDON" --stop-after-init --log-level=info >"$log" 2>&1 \
-    || { tail -n 40 "$log" >&2; die "installing $ADDON failed; the whole log is in $log"; }
-  # Stock Odoo installs CRM and Sales without a single warning: any WARNING/ERROR line is ours.
-  if grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|WARNING|CRITICAL) " "$log" >&2; then
-    die "installing $ADDON wrote the ERROR/WARNING lines above (log: $log)"
-  fi
-  local http=()
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
     || say "NOTE: Chromium is not installed: the browser tours will be skipped (apt-get install chromium)."
-  http=(--odoo-http)
+  local rc=0
+  if [ -z "${TEST_PATHS:-}" ]; then
+    # The Inventory glue addon, in its own database (it pulls in sale_stock).
+    install_fresh "${TEST_DB}_stock" "${ADDON}_stock"
+    say "Running the tests of ${ADDON}_stock ..."
+    run_pytest "${TEST_DB}_stock" "$@" "${ADDON}_stock/tests" || rc=$?
+  fi
+  install_fresh "$TEST_DB" "$ADDON"
   say "Running the test suite ..."
-  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider -rs \
-    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" \
-    "${http[@]}" "$@" ${TEST_PATHS:-"$ADDON/tests" tests}
+  run_pytest "$TEST_DB" "$@" ${TEST_PATHS:-"$ADDON/tests" tests} || rc=$?
+  [ "$rc" = 0 ] || say "FAILED: see the test output above (exit code $rc)."
+  return "$rc"
 }
 
 # Quicker loop while developing: update the addon in the existing test database, then run pytest
@@ -203,9 +219,7 @@ cmd_retest() {
   setup
   db_exists "$TEST_DB" || { cmd_test; return; }
   odoo_bin -d "$TEST_DB" -u "$ADDON" --stop-after-init --log-level=warn
-  SCP_TEST_CONF=$CONF SCP_ODOO_SRC=$ODOO_SRC "$VENV/bin/python" -m pytest -p no:cacheprovider -rs \
-    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" \
-    --odoo-http "${@:-$ADDON/tests}"
+  run_pytest "$TEST_DB" "${@:-$ADDON/tests}"
 }
 
 # Benchmarks (see bench/bench.py): a throw-away database without demo data, then every job's ratio.
