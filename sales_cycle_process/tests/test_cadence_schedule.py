@@ -1,0 +1,225 @@
+import logging
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+_logger = logging.getLogger(__name__)
+
+LOGGER = "odoo.addons.sales_cycle_process.models.visit_cadence"
+START = date(2026, 3, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestCadenceSchedule(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesperson = new_test_user(
+            cls.env, "cad_sales", groups="sales_team.group_sale_salesman", tz="UTC"
+        )
+        cls.other_salesperson = new_test_user(
+            cls.env, "cad_sales2", groups="sales_team.group_sale_salesman", tz="UTC"
+        )
+        cls.manager = new_test_user(cls.env, "cad_manager", groups="sales_team.group_sale_manager", tz="UTC")
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Cadence team",
+                "user_id": cls.manager.id,
+                "member_ids": [(6, 0, (cls.salesperson | cls.other_salesperson).ids)],
+            }
+        )
+        Partner = cls.env["res.partner"]
+        cls.large = Partner.create(
+            {"name": "Large Distributor", "distributor_tier": "large", "user_id": cls.salesperson.id}
+        )
+        cls.small = Partner.create(
+            {"name": "Small Distributor", "distributor_tier": "small", "user_id": cls.salesperson.id}
+        )
+        cls.selected = Partner.create(
+            {"name": "Selected Customer", "selected_customer": True, "user_id": cls.salesperson.id}
+        )
+        cls.Rule = cls.env["scp.cadence.rule"]
+        cls.State = cls.env["scp.cadence.state"]
+        cls.rules = {
+            xmlid: cls.env.ref(f"sales_cycle_process.{xmlid}")
+            for xmlid in (
+                "cadence_rule_call_large",
+                "cadence_rule_call_small",
+                "cadence_rule_call_selected",
+                "cadence_rule_visit_large",
+                "cadence_rule_visit_small",
+                "cadence_rule_ae_large",
+            )
+        }
+
+    def _run(self, when):
+        with freeze_time(when):
+            self.Rule._cron_schedule_cadences()
+        self.env.invalidate_all()
+
+    def _activities(self, partners=None, rule=None):
+        domain = [("cadence_state_id", "!=", False)]
+        if partners is not None:
+            domain.append(("res_id", "in", partners.ids))
+            domain.append(("res_model", "=", "res.partner"))
+        if rule is not None:
+            domain.append(("cadence_state_id.rule_id", "=", rule.id))
+        return self.env["mail.activity"].search(domain)
+
+    def _state(self, partner, rule):
+        return self.State.search([("partner_id", "=", partner.id), ("rule_id", "=", rule.id)])
+
+    def _done(self, activity, when, user):
+        with freeze_time(when):
+            activity.with_user(user).action_feedback(feedback="Talked about the forecast.")
+        self.env.invalidate_all()
+
+    def test_six_rhythms(self):
+        """Each default rule plans the right contact, for the right person, on the right dates."""
+        expected = {
+            # rule: (partner, responsible user, interval)
+            "cadence_rule_call_large": (self.large, self.salesperson, relativedelta(weeks=1)),
+            "cadence_rule_call_small": (self.small, self.salesperson, relativedelta(months=1)),
+            "cadence_rule_call_selected": (self.selected, self.salesperson, relativedelta(months=3)),
+            "cadence_rule_visit_large": (self.large, self.manager, relativedelta(months=3)),
+            "cadence_rule_visit_small": (self.small, self.manager, relativedelta(months=6)),
+            "cadence_rule_ae_large": (self.large, self.manager, relativedelta(months=3)),
+        }
+        self._run(START)
+        partners = self.large | self.small | self.selected
+        self.assertEqual(len(self._activities(partners)), 6, "6 rhythms, one activity each")
+        for xmlid, (partner, user, interval) in expected.items():
+            rule = self.rules[xmlid]
+            with self.subTest(rule=xmlid):
+                activity = self._activities(partner, rule)
+                self.assertEqual(len(activity), 1)
+                self.assertEqual(activity.user_id, user)
+                self.assertEqual(activity.date_deadline, START)
+                self.assertEqual(activity.summary, rule.name)
+                self.assertIn("Preparation", str(activity.note))
+                self.assertEqual(activity.activity_type_id, rule.activity_type_id)
+                # done: the next contact is due one interval after the day it was done
+                self._done(activity, START, user)
+                state = self._state(partner, rule)
+                self.assertEqual(state.last_contact_date, START)
+                self.assertEqual(state.next_due_date, START + interval)
+                self.assertFalse(state.activity_id)
+                # nothing is planned before the lead time ...
+                due = START + interval
+                self._run(due - relativedelta(days=rule.lead_days + 1))
+                self.assertFalse(self._activities(partner, rule))
+                # ... then exactly one activity, due on the cadence date
+                self._run(due - relativedelta(days=rule.lead_days))
+                activity = self._activities(partner, rule)
+                self.assertEqual(len(activity), 1)
+                self.assertEqual(activity.date_deadline, due)
+                self.assertEqual(activity.user_id, user)
+
+    def test_twice_creates_nothing_new(self):
+        self._run(START)
+        first = self._activities()
+        self.assertTrue(first)
+        states = self.State.search_count([])
+        self._run(START)
+        self._run(START + relativedelta(days=1))
+        self.assertEqual(self._activities(), first, "a second run creates no second open activity")
+        self.assertEqual(self.State.search_count([]), states)
+
+    def test_downtime_one_activity_per_partner_and_rule(self):
+        partners = self.large | self.small | self.selected
+        self._run(START)
+        for activity in self._activities(partners):
+            self._done(activity, START, activity.user_id)
+        self.assertFalse(self._activities(partners))
+        # the scheduler was down for seven months: the weekly call missed about 30 dates
+        down_until = START + relativedelta(months=7)
+        self._run(down_until)
+        activities = self._activities(partners)
+        self.assertEqual(len(activities), 6, "one activity per partner and rule, never a flood")
+        self.assertEqual(len(activities.cadence_state_id), 6)
+        first_missed = {
+            "cadence_rule_call_large": START + relativedelta(weeks=1),
+            "cadence_rule_call_small": START + relativedelta(months=1),
+            "cadence_rule_call_selected": START + relativedelta(months=3),
+            "cadence_rule_visit_large": START + relativedelta(months=3),
+            "cadence_rule_visit_small": START + relativedelta(months=6),
+            "cadence_rule_ae_large": START + relativedelta(months=3),
+        }
+        for xmlid, deadline in first_missed.items():
+            activity = activities.filtered(lambda a, r=self.rules[xmlid]: a.cadence_state_id.rule_id == r)
+            self.assertEqual(activity.date_deadline, deadline, f"{xmlid}: dated at the first missed date")
+        weekly_state = self._state(self.large, self.rules["cadence_rule_call_large"])
+        with freeze_time(down_until):
+            weekly_state.invalidate_recordset(["overdue_days"])
+            self.assertEqual(
+                weekly_state.overdue_days, (down_until - first_missed["cadence_rule_call_large"]).days
+            )
+        self._run(down_until + relativedelta(days=1))
+        self.assertEqual(self._activities(partners), activities)
+
+    def test_broken_partner_skipped_and_logged(self):
+        broken = self.env["res.partner"].create({"name": "No Salesperson Ltd", "distributor_tier": "large"})
+        with self.assertLogs(LOGGER, level="WARNING") as logs:
+            self._run(START)
+        self.assertTrue(any(str(broken.id) in line for line in logs.output))
+        self.assertFalse(self._activities(broken))
+        self.assertIn(broken, self.rules["cadence_rule_call_large"].skipped_partner_ids)
+        self.assertEqual(len(self._activities(self.large)), 3, "the good partner is still planned")
+        # the salesperson is assigned: the next run plans the partner and clears the skipped list
+        broken.user_id = self.salesperson
+        self._run(START)
+        self.assertEqual(len(self._activities(broken)), 3)
+        self.assertNotIn(broken, self.rules["cadence_rule_call_large"].skipped_partner_ids)
+
+    def test_overdue_and_roles(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other's distributor", "distributor_tier": "small", "user_id": self.other_salesperson.id}
+        )
+        self._run(START)
+        with freeze_time(START + relativedelta(days=10)):
+            state = self._state(self.large, self.rules["cadence_rule_call_large"])
+            state.invalidate_recordset(["overdue_days"])
+            self.assertEqual(state.overdue_days, 10)
+        mine = self.State.with_user(self.salesperson).search([])
+        self.assertTrue(mine)
+        self.assertEqual(mine.user_id, self.salesperson, "salespeople see their own cadences")
+        self.assertNotIn(other, mine.partner_id)
+        self.assertIn(other, self.State.with_user(self.manager).search([]).partner_id)
+
+    def test_bad_interval(self):
+        with self.assertRaises(ValidationError):
+            self.Rule.create({"name": "Never", "partner_tier": "large", "interval_number": 0})
+        with self.assertRaises(ValidationError):
+            self.Rule.create({"name": "No engineer", "partner_tier": "large", "responsible": "engineer"})
+
+    def _queries_for(self, count, tier_rule):
+        self.env["res.partner"].create(
+            [
+                {"name": f"Dist {count}-{i}", "distributor_tier": "large", "user_id": self.salesperson.id}
+                for i in range(count)
+            ]
+        )
+        rule = tier_rule.copy({"name": f"Copy {count}"})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        with freeze_time(START):
+            rule._schedule()
+            self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        return queries, rule
+
+    def test_query_count_constant(self):
+        weekly = self.rules["cadence_rule_call_large"]
+        self._queries_for(1, weekly)  # warm-up
+        small, rule_small = self._queries_for(4, weekly)
+        large, rule_large = self._queries_for(40, weekly)
+        self.assertEqual(len(rule_small.state_ids), 1 + 1 + 4)
+        self.assertEqual(len(rule_large.state_ids), 1 + 1 + 4 + 40)
+        self.assertEqual(len(self._activities(rule=rule_large)), 46)
+        _logger.info("Cadence scheduling: %s queries for 6 partners, %s for 46", small, large)
+        self.assertEqual(small, large, f"6 partners: {small} queries, 46 partners: {large}")
