@@ -1,6 +1,8 @@
+import io
 import logging
 from datetime import date
 
+import openpyxl
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
@@ -223,3 +225,22 @@ class TestCadenceSchedule(TransactionCase):
         self.assertEqual(len(self._activities(rule=rule_large)), 46)
         _logger.info("Cadence scheduling: %s queries for 6 partners, %s for 46", small, large)
         self.assertEqual(small, large, f"6 partners: {small} queries, 46 partners: {large}")
+
+    def test_compliance_xlsx(self):
+        self._run(START)
+        states = self.State.search([("partner_id", "in", (self.large | self.small | self.selected).ids)])
+        self.assertEqual(len(states), 6)
+        with freeze_time(START + relativedelta(days=5)):
+            content, kind = self.env["report.sales_cycle_process.cadence_compliance_xlsx"].create_xlsx_report(
+                states.ids, {}
+            )
+        self.assertEqual(kind, "xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        sheet = book["Compliance"]
+        self.assertEqual(sheet["A1"].value, "Partner")
+        self.assertEqual(sheet.max_row, 1 + 6)
+        partners = {sheet.cell(row, 1).value for row in range(2, 8)}
+        self.assertEqual(partners, {"Large Distributor", "Small Distributor", "Selected Customer"})
+        self.assertEqual({sheet.cell(row, 7).value for row in range(2, 8)}, {5})
+        self.assertEqual(sheet.cell(2, 6).value.date(), START)
+        self.assertEqual(sheet.freeze_panes, "A2")
