@@ -25,3 +25,5 @@ from . import forecast_analysis
 from . import res_partner_cadence
 from . import visit_cadence
 from . import mail_activity_cadence
+from . import visit_report_cadence
+from . import crm_lead_cadence

@@ -8,6 +8,8 @@ class MailActivity(models.Model):
 
     def _action_done(self, feedback=False, attachment_ids=None):
         states = self.cadence_state_id.sudo()
+        if states:
+            self.env["scp.visit.report"].sudo()._create_from_activities(self.sudo(), feedback)
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if states:
             states._mark_contacted(fields.Date.context_today(self))

@@ -12,3 +12,4 @@ class ResPartner(models.Model):
         help="Selected customers get a quarterly status-check call from their salesperson.",
     )
     cadence_state_ids = fields.One2many("scp.cadence.state", "partner_id", string="Cadences")
+    visit_report_ids = fields.One2many("scp.visit.report", "partner_id", string="Visit Reports")

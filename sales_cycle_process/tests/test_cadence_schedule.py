@@ -244,3 +244,22 @@ class TestCadenceSchedule(TransactionCase):
         self.assertEqual({sheet.cell(row, 7).value for row in range(2, 8)}, {5})
         self.assertEqual(sheet.cell(2, 6).value.date(), START)
         self.assertEqual(sheet.freeze_panes, "A2")
+
+    def test_visit_done_records_report(self):
+        self._run(START)
+        rule = self.rules["cadence_rule_visit_large"]
+        activity = self._activities(self.large, rule)
+        self._done(activity, START + relativedelta(days=2), self.manager)
+        report = self.env["scp.visit.report"].search([("partner_id", "=", self.large.id)])
+        self.assertEqual(len(report), 1, "a visit done records one report")
+        self.assertEqual(report.date, START + relativedelta(days=2))
+        self.assertEqual(report.user_id, self.manager)
+        self.assertIn("Talked about the forecast", str(report.significant_items))
+        self.assertIn("Review the forecast", str(report.agenda_covered))
+        self.assertEqual(self.large.visit_report_ids, report)
+        state = self._state(self.large, rule)
+        self.assertEqual(state.next_due_date, START + relativedelta(days=2, months=3))
+        # a status-check call leaves no report
+        call = self._activities(self.large, self.rules["cadence_rule_call_large"])
+        self._done(call, START, self.salesperson)
+        self.assertEqual(self.large.visit_report_ids, report)
