@@ -48,6 +48,7 @@
     ],
     "demo": [
         # demo files: one line each
+        "demo/cadence_demo.xml",
         "demo/ladder_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/forecast_demo.xml",

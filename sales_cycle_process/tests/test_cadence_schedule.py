@@ -220,11 +220,14 @@ class TestCadenceSchedule(TransactionCase):
         self._queries_for(1, weekly)  # warm-up
         small, rule_small = self._queries_for(4, weekly)
         large, rule_large = self._queries_for(40, weekly)
-        self.assertEqual(len(rule_small.state_ids), 1 + 1 + 4)
-        self.assertEqual(len(rule_large.state_ids), 1 + 1 + 4 + 40)
-        self.assertEqual(len(self._activities(rule=rule_large)), 46)
-        _logger.info("Cadence scheduling: %s queries for 6 partners, %s for 46", small, large)
-        self.assertEqual(small, large, f"6 partners: {small} queries, 46 partners: {large}")
+        # demo data may add large distributors: compare the two runs
+        self.assertEqual(len(rule_large.state_ids) - len(rule_small.state_ids), 40)
+        self.assertEqual(len(self._activities(rule=rule_large)), len(rule_large.state_ids))
+        sizes = len(rule_small.state_ids), len(rule_large.state_ids)
+        _logger.info(
+            "Cadence scheduling: %s queries for %s partners, %s for %s", small, sizes[0], large, sizes[1]
+        )
+        self.assertEqual(small, large, f"{sizes[0]} partners: {small} queries, {sizes[1]} partners: {large}")
 
     def test_compliance_xlsx(self):
         self._run(START)
