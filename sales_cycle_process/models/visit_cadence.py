@@ -204,12 +204,43 @@ class ScpCadenceRule(models.Model):
                         "cadence_state_id": state.id,
                     }
                 )
-            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
+            failed = self._create_activities(activity_vals)
+            skipped |= failed
+            todo = todo.filtered(lambda s, failed=failed: s.partner_id not in failed)
             moved = todo.filtered(lambda s, users=users: s.user_id != users[s.partner_id.id])
             for user, user_states in moved.grouped(lambda s, users=users: users[s.partner_id.id]).items():
                 user_states.user_id = user
         if self.skipped_partner_ids != skipped:
             self.skipped_partner_ids = skipped
+
+    def _create_activities(self, vals_list):
+        """Create the activities in one batch; if the batch fails, one by one, skipping the broken partners.
+
+        :returns: the partners whose activity could not be created
+        """
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        failed = self.env["res.partner"]
+        if not vals_list:
+            return failed
+        try:
+            with self.env.cr.savepoint():
+                Activity.create(vals_list)
+            return failed
+        except Exception:  # a broken partner must not stop the others: retry one by one
+            _logger.warning("Cadence %s: batch planning failed, retrying one by one", self.display_name)
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    Activity.create(vals)
+            except Exception:
+                _logger.warning(
+                    "Cadence %s: partner %s could not be planned, skipped",
+                    self.display_name,
+                    vals["res_id"],
+                    exc_info=True,
+                )
+                failed |= failed.browse(vals["res_id"])
+        return failed
 
 
 class ScpCadenceState(models.Model):

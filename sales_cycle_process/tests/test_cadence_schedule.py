@@ -1,6 +1,7 @@
 import io
 import logging
 from datetime import date
+from unittest.mock import patch
 
 import openpyxl
 from dateutil.relativedelta import relativedelta
@@ -176,6 +177,29 @@ class TestCadenceSchedule(TransactionCase):
         self._run(START)
         self.assertEqual(len(self._activities(broken)), 3)
         self.assertNotIn(broken, self.rules["cadence_rule_call_large"].skipped_partner_ids)
+
+    def test_failing_partner_skipped(self):
+        """An error while planning one partner's activity skips that partner only."""
+        broken = self.env["res.partner"].create(
+            {"name": "Broken Data Ltd", "distributor_tier": "large", "user_id": self.salesperson.id}
+        )
+        Activity = self.env.registry["mail.activity"]
+        create = Activity.create
+
+        def flaky_create(records, vals_list):
+            vals_list = vals_list if isinstance(vals_list, list) else [vals_list]
+            if any(vals.get("res_id") == broken.id and vals.get("cadence_state_id") for vals in vals_list):
+                raise ValueError("broken partner data")
+            return create(records, vals_list)
+
+        with patch.object(Activity, "create", flaky_create), self.assertLogs(LOGGER, level="WARNING") as logs:
+            self._run(START)
+        self.assertTrue(any(f"partner {broken.id} could not be planned" in line for line in logs.output))
+        self.assertFalse(self._activities(broken))
+        self.assertEqual(len(self._activities(self.large)), 3, "the other partners are planned")
+        self.assertIn(broken, self.rules["cadence_rule_call_large"].skipped_partner_ids)
+        self._run(START)
+        self.assertEqual(len(self._activities(broken)), 3, "planned once the data is fixed")
 
     def test_overdue_and_roles(self):
         other = self.env["res.partner"].create(
