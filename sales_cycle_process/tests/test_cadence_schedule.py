@@ -7,8 +7,8 @@ import openpyxl
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 _logger = logging.getLogger(__name__)
 
@@ -215,6 +215,22 @@ class TestCadenceSchedule(TransactionCase):
         self.assertEqual(mine.user_id, self.salesperson, "salespeople see their own cadences")
         self.assertNotIn(other, mine.partner_id)
         self.assertIn(other, self.State.with_user(self.manager).search([]).partner_id)
+
+    def test_rule_form_by_manager(self):
+        """A sales manager configures a rule in the form; a zero interval is refused."""
+        form = Form(self.Rule.with_user(self.manager))
+        form.name = "Fortnightly call"
+        form.partner_tier = "small"
+        form.interval_number = 2
+        form.interval_type = "weeks"
+        rule = form.save()
+        self.assertEqual(rule._interval(), relativedelta(weeks=2))
+        edit = Form(rule)
+        edit.interval_number = 0
+        with self.assertRaises(ValidationError):
+            edit.save()
+        with self.assertRaises(AccessError):
+            self.Rule.with_user(self.salesperson).create({"name": "Mine", "partner_tier": "large"})
 
     def test_bad_interval(self):
         with self.assertRaises(ValidationError):
