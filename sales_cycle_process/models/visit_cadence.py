@@ -188,6 +188,15 @@ class ScpCadenceRule(models.Model):
                     if partner_id not in known
                 ]
             )
+            # the partner changed hands: its open activity follows the new responsible user
+            handed_over = states.filtered(
+                lambda s, users=users: s.activity_ids and s.activity_ids.user_id != users[s.partner_id.id]
+            )
+            for user, user_states in handed_over.grouped(
+                lambda s, users=users: users[s.partner_id.id]
+            ).items():
+                user_states.activity_ids.with_context(mail_activity_quick_update=True).user_id = user
+                user_states.user_id = user
             todo = states.filtered(lambda s: not s.activity_ids and s.next_due_date <= horizon)
             activity_vals = []
             for state in todo:

@@ -201,6 +201,16 @@ class TestCadenceSchedule(TransactionCase):
         self._run(START)
         self.assertEqual(len(self._activities(broken)), 3, "planned once the data is fixed")
 
+    def test_new_salesperson_takes_over(self):
+        self._run(START)
+        call = self._activities(self.small, self.rules["cadence_rule_call_small"])
+        self.assertEqual(call.user_id, self.salesperson)
+        self.small.user_id = self.other_salesperson
+        self._run(START + relativedelta(days=1))
+        self.assertEqual(self._activities(self.small, self.rules["cadence_rule_call_small"]), call)
+        self.assertEqual(call.user_id, self.other_salesperson, "the open call follows the new salesperson")
+        self.assertEqual(call.cadence_state_id.user_id, self.other_salesperson)
+
     def test_overdue_and_roles(self):
         other = self.env["res.partner"].create(
             {"name": "Other's distributor", "distributor_tier": "small", "user_id": self.other_salesperson.id}
