@@ -23,6 +23,10 @@
         "security/ir.model.access.csv",
         "views/menus.xml",
         # feature files: one line each, kept in playbook order
+        "security/cadence_security.xml",
+        "data/cadence_rules_data.xml",
+        "data/cadence_cron.xml",
+        "views/visit_cadence_views.xml",
         "security/crm_lead_ladder_security.xml",
         "data/crm_stage_ladder_data.xml",
         "views/crm_stage_ladder_views.xml",
@@ -44,6 +48,7 @@
     ],
     "demo": [
         # demo files: one line each
+        "demo/cadence_demo.xml",
         "demo/ladder_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/forecast_demo.xml",

@@ -22,3 +22,8 @@ from . import forecast_measures
 from . import forecast_reminder
 from . import res_config_settings_forecast
 from . import forecast_analysis
+from . import res_partner_cadence
+from . import visit_cadence
+from . import mail_activity_cadence
+from . import visit_report_cadence
+from . import crm_lead_cadence

@@ -1,3 +1,4 @@
 from . import welcome_letter
 from . import commit_pack_xlsx
 from . import forecast_pack_xlsx
+from . import cadence_compliance_xlsx

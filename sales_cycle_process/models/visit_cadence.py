@@ -1,0 +1,295 @@
+import logging
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import split_every
+from odoo.tools.mail import html_sanitize
+
+_logger = logging.getLogger(__name__)
+
+CADENCE_BATCH = 500
+
+PARTNER_TIERS = [
+    ("large", "Large distributors"),
+    ("small", "Small distributors"),
+    ("selected", "Selected customers"),
+]
+
+
+class ScpCadenceRule(models.Model):
+    _name = "scp.cadence.rule"
+    _description = "Cadence Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    partner_tier = fields.Selection(PARTNER_TIERS, required=True, default="large")
+    contact_kind = fields.Selection(
+        [
+            ("call", "Status-check call"),
+            ("visit", "Sales-manager visit"),
+            ("ae_visit", "Application-engineer visit"),
+            ("training", "Technical training"),
+        ],
+        required=True,
+        default="call",
+    )
+    interval_number = fields.Integer(string="Every", required=True, default=1)
+    interval_type = fields.Selection(
+        [("days", "Days"), ("weeks", "Weeks"), ("months", "Months")],
+        string="Interval Unit",
+        required=True,
+        default="weeks",
+    )
+    lead_days = fields.Integer(
+        default=7,
+        help="The activity is planned this many days before its due date.",
+    )
+    responsible = fields.Selection(
+        [
+            ("salesperson", "Partner's salesperson"),
+            ("team_manager", "Sales team's manager"),
+            ("engineer", "Assigned application engineer"),
+        ],
+        required=True,
+        default="salesperson",
+    )
+    engineer_user_id = fields.Many2one(
+        "res.users",
+        string="Application Engineer",
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("sales_cycle_process.group_application_engineer").ids)
+        ],
+    )
+    agenda = fields.Html(translate=True)
+    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    state_ids = fields.One2many("scp.cadence.state", "rule_id", string="Compliance")
+    skipped_partner_ids = fields.Many2many(
+        "res.partner",
+        "scp_cadence_rule_skipped_partner_rel",
+        "rule_id",
+        "partner_id",
+        string="Skipped Partners",
+        readonly=True,
+        help="Partners the last scheduled run could not plan: no responsible user could be found.",
+    )
+
+    @api.constrains("interval_number", "lead_days")
+    def _check_interval(self):
+        for rule in self:
+            if rule.interval_number <= 0:
+                raise ValidationError(
+                    self.env._("The cadence '%s' must repeat at least every 1 day, week or month.", rule.name)
+                )
+            if rule.lead_days < 0:
+                raise ValidationError(
+                    self.env._("The cadence '%s' cannot plan its activities after their due date.", rule.name)
+                )
+
+    @api.constrains("responsible", "engineer_user_id")
+    def _check_engineer(self):
+        for rule in self:
+            if rule.responsible == "engineer" and not rule.engineer_user_id:
+                raise ValidationError(
+                    self.env._("Choose the application engineer who is responsible for '%s'.", rule.name)
+                )
+
+    def _interval(self):
+        self.ensure_one()
+        return relativedelta(**{self.interval_type: self.interval_number})
+
+    def _partner_domain(self):
+        self.ensure_one()
+        if self.partner_tier == "selected":
+            return [("selected_customer", "=", True)]
+        return [("distributor_tier", "=", self.partner_tier)]
+
+    def _responsible_user(self, partner):
+        """The user who owns this rule's contact with ``partner``, or an empty recordset."""
+        self.ensure_one()
+        if self.responsible == "engineer":
+            user = self.engineer_user_id
+        elif self.responsible == "team_manager":
+            user = partner.user_id.sale_team_id.user_id
+        else:
+            user = partner.user_id
+        return user if user and user.active else self.env["res.users"]
+
+    def _activity_note(self):
+        self.ensure_one()
+        checklist = self.env._(
+            "<p><b>Preparation</b></p><ul>"
+            "<li>Facts about our company: years in business, certifications, reference customers, "
+            "size and revenue, success cases, awards</li>"
+            "<li>Your own preparation: listen first, the technical pitch, what you may concede "
+            "without asking</li>"
+            "<li>Cases to present</li></ul>"
+        )
+        agenda = self.agenda or ""
+        if agenda:
+            agenda = Markup("<p><b>%s</b></p>") % self.env._("Agenda") + agenda
+        return html_sanitize(agenda + checklist)
+
+    @api.model
+    def _cron_schedule_cadences(self, batch_size=CADENCE_BATCH):
+        """Plan the next due contact of every partner for every active rule.
+
+        Idempotent: a partner and rule with an open activity gets nothing new; after downtime the
+        single new activity is dated at the first missed due date.
+        """
+        for rule in self.search([("active", "=", True)]):
+            try:
+                with self.env.cr.savepoint():
+                    rule._schedule(batch_size=batch_size)
+            except Exception:  # one broken rule must not stop the others
+                _logger.warning("Cadence rule %s could not be scheduled", rule.display_name, exc_info=True)
+
+    def _schedule(self, batch_size=CADENCE_BATCH):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        horizon = today + timedelta(days=self.lead_days)
+        Partner = self.env["res.partner"].with_context(active_test=True)
+        State = self.env["scp.cadence.state"]
+        activity_type = self.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        note = self._activity_note()
+        skipped = Partner.browse()
+        for partner_ids in split_every(batch_size, Partner.search(self._partner_domain()).ids):
+            partners = Partner.browse(partner_ids)
+            users = {}
+            for partner in partners:
+                user = self._responsible_user(partner)
+                if user:
+                    users[partner.id] = user
+                else:
+                    skipped |= partner
+            if skipped & partners:
+                _logger.warning(
+                    "Cadence %s: no responsible user for partners %s, skipped",
+                    self.display_name,
+                    (skipped & partners).ids,
+                )
+            states = State.search([("rule_id", "=", self.id), ("partner_id", "in", list(users))])
+            known = set(states.partner_id.ids)
+            states |= State.create(
+                [
+                    {
+                        "rule_id": self.id,
+                        "partner_id": partner_id,
+                        "next_due_date": today,
+                        "user_id": user.id,
+                    }
+                    for partner_id, user in users.items()
+                    if partner_id not in known
+                ]
+            )
+            # the partner changed hands: its open activity follows the new responsible user
+            handed_over = states.filtered(
+                lambda s, users=users: s.activity_ids and s.activity_ids.user_id != users[s.partner_id.id]
+            )
+            for user, user_states in handed_over.grouped(
+                lambda s, users=users: users[s.partner_id.id]
+            ).items():
+                user_states.activity_ids.with_context(mail_activity_quick_update=True).user_id = user
+                user_states.user_id = user
+            todo = states.filtered(lambda s: not s.activity_ids and s.next_due_date <= horizon)
+            activity_vals = []
+            for state in todo:
+                user = users[state.partner_id.id]
+                activity_vals.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": state.partner_id.id,
+                        "activity_type_id": activity_type.id,
+                        "summary": self.name,
+                        "note": note,
+                        "date_deadline": state.next_due_date,
+                        "user_id": user.id,
+                        "cadence_state_id": state.id,
+                    }
+                )
+            failed = self._create_activities(activity_vals)
+            skipped |= failed
+            todo = todo.filtered(lambda s, failed=failed: s.partner_id not in failed)
+            moved = todo.filtered(lambda s, users=users: s.user_id != users[s.partner_id.id])
+            for user, user_states in moved.grouped(lambda s, users=users: users[s.partner_id.id]).items():
+                user_states.user_id = user
+        if self.skipped_partner_ids != skipped:
+            self.skipped_partner_ids = skipped
+
+    def _create_activities(self, vals_list):
+        """Create the activities in one batch; if the batch fails, one by one, skipping the broken partners.
+
+        :returns: the partners whose activity could not be created
+        """
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        failed = self.env["res.partner"]
+        if not vals_list:
+            return failed
+        try:
+            with self.env.cr.savepoint():
+                Activity.create(vals_list)
+            return failed
+        except Exception:  # a broken partner must not stop the others: retry one by one
+            _logger.warning("Cadence %s: batch planning failed, retrying one by one", self.display_name)
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    Activity.create(vals)
+            except Exception:
+                _logger.warning(
+                    "Cadence %s: partner %s could not be planned, skipped",
+                    self.display_name,
+                    vals["res_id"],
+                    exc_info=True,
+                )
+                failed |= failed.browse(vals["res_id"])
+        return failed
+
+
+class ScpCadenceState(models.Model):
+    _name = "scp.cadence.state"
+    _description = "Cadence Compliance"
+    _order = "next_due_date, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
+    rule_id = fields.Many2one("scp.cadence.rule", required=True, ondelete="cascade", index=True)
+    partner_tier = fields.Selection(related="rule_id.partner_tier", store=True)
+    contact_kind = fields.Selection(related="rule_id.contact_kind", store=True)
+    user_id = fields.Many2one("res.users", string="Responsible", index=True)
+    last_contact_date = fields.Date(readonly=True)
+    next_due_date = fields.Date(required=True)
+    activity_ids = fields.One2many("mail.activity", "cadence_state_id", string="Open Activities")
+    activity_id = fields.Many2one("mail.activity", compute="_compute_activity_id", string="Open Activity")
+    overdue_days = fields.Integer(compute="_compute_overdue_days")
+
+    _sql_constraints = [
+        (
+            "partner_rule_uniq",
+            "unique(partner_id, rule_id)",
+            "A partner follows each cadence rule only once.",
+        )
+    ]
+
+    @api.depends("activity_ids")
+    def _compute_activity_id(self):
+        for state in self:
+            state.activity_id = state.activity_ids[:1]
+
+    @api.depends("next_due_date")
+    def _compute_overdue_days(self):
+        today = fields.Date.context_today(self)
+        for state in self:
+            due = state.next_due_date
+            state.overdue_days = (today - due).days if due and due < today else 0
+
+    def _mark_contacted(self, date):
+        """Record a contact on ``date`` and move the next due date by the rule's interval."""
+        for rule, states in self.grouped("rule_id").items():
+            states.write({"last_contact_date": date, "next_due_date": date + rule._interval()})

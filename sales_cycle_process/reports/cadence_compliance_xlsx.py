@@ -1,0 +1,48 @@
+from odoo import fields, models
+
+
+class CadenceComplianceXlsx(models.AbstractModel):
+    """Cadence compliance for review meetings: one row per partner and rule, overdue first."""
+
+    _name = "report.sales_cycle_process.cadence_compliance_xlsx"
+    _description = "Cadence Compliance (XLSX)"
+    _inherit = "report.report_xlsx.abstract"
+
+    def _get_objs_for_report(self, docids, data):
+        if not docids:
+            docids = (data or {}).get("context", {}).get("active_ids") or self.env.context.get(
+                "active_ids", []
+            )
+        return self.env["scp.cadence.state"].browse(docids)
+
+    def generate_xlsx_report(self, workbook, data, objs):
+        today = fields.Date.context_today(self)
+        states = objs.sorted(lambda s: (-s.overdue_days, s.user_id.name or "", s.partner_id.name or ""))
+        tiers = dict(self.env["scp.cadence.rule"]._fields["partner_tier"]._description_selection(self.env))
+        head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        late = workbook.add_format({"font_color": "#C00000", "bold": True})
+        sheet = workbook.add_worksheet(self.env._("Compliance"))
+        headers = [
+            self.env._("Partner"),
+            self.env._("Tier"),
+            self.env._("Cadence"),
+            self.env._("Responsible"),
+            self.env._("Last Contact"),
+            self.env._("Next Due"),
+            self.env._("Overdue Days"),
+        ]
+        sheet.write_row(0, 0, headers, head)
+        for row, state in enumerate(states, start=1):
+            sheet.write(row, 0, state.partner_id.display_name)
+            sheet.write(row, 1, tiers.get(state.partner_tier, ""))
+            sheet.write(row, 2, state.rule_id.name)
+            sheet.write(row, 3, state.user_id.name or "")
+            if state.last_contact_date:
+                sheet.write(row, 4, state.last_contact_date, date)
+            sheet.write(row, 5, state.next_due_date, date)
+            sheet.write(row, 6, state.overdue_days, late if state.next_due_date < today else None)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(states), 1), len(headers) - 1)
+        sheet.set_column(0, 3, 28)
+        sheet.set_column(4, 6, 14)
