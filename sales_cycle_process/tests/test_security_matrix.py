@@ -16,6 +16,21 @@ EVERY_USER = dict.fromkeys(("salesperson", "engineer", "admin", "manager", "dire
 # What each role may do with each model of the addon (model access; record rules come on top).
 # Portal and public users may do nothing with any of them. A new model must add its row here.
 MATRIX = {
+    "scp.cadence.rule": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
+    "scp.cadence.state": {
+        "salesperson": "rw",
+        "engineer": "rw",
+        "admin": "rw",
+        "manager": ALL,
+        "director": ALL,
+    },
+    "scp.visit.report": {
+        "salesperson": "rwc",
+        "engineer": "rwc",
+        "admin": "rwc",
+        "manager": ALL,
+        "director": ALL,
+    },
     "crm.stage.exit.criterion": {
         "salesperson": "r",
         "engineer": "r",
