@@ -1,3 +1,4 @@
+import ast
 import logging
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ PARTNER_TIERS = [
     ("large", "Large distributors"),
     ("small", "Small distributors"),
     ("selected", "Selected customers"),
+    ("any", "Any partner (tags / filter)"),
 ]
 
 
@@ -29,6 +31,15 @@ class ScpCadenceRule(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     partner_tier = fields.Selection(PARTNER_TIERS, required=True, default="large")
+    partner_category_ids = fields.Many2many(
+        "res.partner.category",
+        string="Partner Tags",
+        help="When set, only partners with at least one of these tags follow the rule.",
+    )
+    partner_filter = fields.Char(
+        default="[]",
+        help="An extra filter on the partners that follow the rule (a domain on contacts).",
+    )
     contact_kind = fields.Selection(
         [
             ("call", "Status-check call"),
@@ -91,6 +102,36 @@ class ScpCadenceRule(models.Model):
                     self.env._("The cadence '%s' cannot plan its activities after their due date.", rule.name)
                 )
 
+    @api.constrains("partner_tier", "partner_category_ids", "partner_filter")
+    def _check_partner_filter(self):
+        for rule in self:
+            try:
+                rule.env["res.partner"].search_count(rule._partner_domain(), limit=1)
+            except Exception as error:
+                raise ValidationError(
+                    self.env._(
+                        "The partner filter of the cadence '%(rule)s' is not a valid filter on contacts: "
+                        "%(error)s",
+                        rule=rule.name,
+                        error=error,
+                    )
+                ) from error
+            if rule.partner_tier == "any" and not rule.partner_category_ids and rule._filter_domain() == []:
+                raise ValidationError(
+                    self.env._(
+                        "The cadence '%s' would contact every partner: "
+                        "choose a tier, tags or a partner filter.",
+                        rule.name,
+                    )
+                )
+
+    def _filter_domain(self):
+        self.ensure_one()
+        domain = ast.literal_eval((self.partner_filter or "[]").strip() or "[]")
+        if not isinstance(domain, list):
+            raise ValueError(self.env._("a filter is a list of conditions"))
+        return domain
+
     @api.constrains("responsible", "engineer_user_id")
     def _check_engineer(self):
         for rule in self:
@@ -106,8 +147,14 @@ class ScpCadenceRule(models.Model):
     def _partner_domain(self):
         self.ensure_one()
         if self.partner_tier == "selected":
-            return [("selected_customer", "=", True)]
-        return [("distributor_tier", "=", self.partner_tier)]
+            domain = [("selected_customer", "=", True)]
+        elif self.partner_tier == "any":
+            domain = []
+        else:
+            domain = [("distributor_tier", "=", self.partner_tier)]
+        if self.partner_category_ids:
+            domain = [*domain, ("category_id", "in", self.partner_category_ids.ids)]
+        return [*domain, *self._filter_domain()]
 
     def _responsible_user(self, partner):
         """The user who owns this rule's contact with ``partner``, or an empty recordset."""

@@ -248,6 +248,30 @@ class TestCadenceSchedule(TransactionCase):
         with self.assertRaises(ValidationError):
             self.Rule.create({"name": "No engineer", "partner_tier": "large", "responsible": "engineer"})
 
+    def test_rule_by_tags_and_filter(self):
+        tag = self.env["res.partner.category"].create({"name": "Key account"})
+        key = self.env["res.partner"].create(
+            {"name": "Key Customer", "category_id": [(6, 0, tag.ids)], "user_id": self.salesperson.id}
+        )
+        other = self.env["res.partner"].create(
+            {"name": "Ordinary Customer", "city": "Lyon", "user_id": self.salesperson.id}
+        )
+        by_tag = self.Rule.create(
+            {"name": "Key accounts", "partner_tier": "any", "partner_category_ids": [(6, 0, tag.ids)]}
+        )
+        by_filter = self.Rule.create(
+            {"name": "Lyon", "partner_tier": "any", "partner_filter": "[('city', '=', 'Lyon')]"}
+        )
+        self._run("2026-03-02 08:00:00")
+        self.assertEqual(self._activities(rule=by_tag).mapped("res_id"), key.ids)
+        self.assertEqual(self._activities(rule=by_filter).mapped("res_id"), other.ids)
+        with self.assertRaisesRegex(ValidationError, "not a valid filter"):
+            self.Rule.create(
+                {"name": "Broken", "partner_tier": "large", "partner_filter": "[('nope', '=', 1)]"}
+            )
+        with self.assertRaisesRegex(ValidationError, "every partner"):
+            self.Rule.create({"name": "Everyone", "partner_tier": "any"})
+
     def _queries_for(self, count, tier_rule):
         self.env["res.partner"].create(
             [
