@@ -31,3 +31,4 @@ from . import res_company_qpa
 from . import res_config_settings_qpa
 from . import sale_order_qpa
 from . import crm_lead_qpa
+from . import tier_review_qpa

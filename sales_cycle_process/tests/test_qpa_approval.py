@@ -1,5 +1,10 @@
 # Copyright 2026 sales_cycle_process contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
@@ -146,3 +151,24 @@ class TestQpaApproval(TransactionCase):
         order.with_user(self.manager).validate_tier()
         lead.invalidate_recordset(["qpa_approved"])
         self.assertTrue(lead.qpa_approved)
+
+    def test_reminder_escalates_once_after_set_days(self):
+        order = self._quotation()
+        order.request_validation()
+        cron = self.env["tier.review"]
+        activities = self.env["mail.activity"].search_count
+        domain = [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
+        before = activities(domain)
+        cron._cron_qpa_reminder()
+        self.assertEqual(activities(domain), before)
+        later = fields.Datetime.now() + timedelta(days=4)
+        with freeze_time(later):
+            cron._cron_qpa_reminder()
+            after = activities(domain)
+            self.assertGreater(after, before)
+            director_activity = self.env["mail.activity"].search(
+                [*domain, ("user_id", "=", self.director.id)]
+            )
+            self.assertTrue(director_activity)
+            cron._cron_qpa_reminder()
+            self.assertEqual(activities(domain), after)
