@@ -23,6 +23,10 @@
         "security/ir.model.access.csv",
         "views/menus.xml",
         # feature files: one line each, kept in playbook order
+        "data/qpa_tier_definitions.xml",
+        "data/qpa_cron.xml",
+        "views/sale_order_qpa_views.xml",
+        "views/res_config_settings_qpa_views.xml",
         "security/cadence_security.xml",
         "data/cadence_rules_data.xml",
         "data/cadence_cron.xml",
