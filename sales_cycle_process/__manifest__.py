@@ -29,6 +29,7 @@
         "views/crm_lead_stage_ladder_views.xml",
         "views/res_config_settings_ladder_views.xml",
         "wizards/crm_lead_ladder_wizard_views.xml",
+        "wizards/ladder_settings_wizard_views.xml",
         "security/cadence_security.xml",
         "data/cadence_rules_data.xml",
         "data/cadence_cron.xml",

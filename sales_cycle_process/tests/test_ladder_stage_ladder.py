@@ -379,6 +379,23 @@ class TestLadderRightsAndInput(LadderCase):
         self.assertIn("Site survey booked", stage.exit_criterion_ids.mapped("name"))
         self.team.with_user(self.manager).probability_source = "predictive"
 
+        # Sales managers change the ladder's settings from CRM > Configuration > Playbook.
+        with self.assertRaises(AccessError):
+            self.env["scp.ladder.settings.wizard"].with_user(self.salesperson).create(
+                {"ladder_gate_mode": "off"}
+            )
+        wizard = Form(self.env["scp.ladder.settings.wizard"].with_user(self.manager))
+        wizard.ladder_gate_mode = "block"
+        wizard.engineering_review_threshold = 300000
+        wizard.save().action_save()
+        self.assertEqual(self.company.ladder_gate_mode, "block")
+        self.assertEqual(self.company.engineering_review_threshold, 300000)
+        wizard = Form(self.env["scp.ladder.settings.wizard"].with_user(self.manager))
+        self.assertEqual(wizard.ladder_gate_mode, "block")
+        wizard.engineering_review_threshold = -1
+        with self.assertRaises(ValidationError):
+            wizard.save().action_save()
+
         admin = new_test_user(
             self.env, "ladder_admin", groups="base.group_system,sales_team.group_sale_manager"
         )

@@ -3,3 +3,4 @@ from . import crm_lead_stage_force_wizard
 from . import commit_wizard
 from . import forecast_wizard
 from . import forecast_consolidation
+from . import ladder_settings_wizard
