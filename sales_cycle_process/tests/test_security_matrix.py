@@ -48,6 +48,7 @@ MATRIX = {
     "crm.lead.buying.influence": EVERY_USER,
     "crm.lead.probability.override.wizard": {"manager": ALL, "director": ALL},
     "crm.lead.stage.force.wizard": {"manager": ALL, "director": ALL},
+    "scp.ladder.settings.wizard": {"manager": ALL, "director": ALL},
     "sale.corrective.action": {
         "salesperson": "rwc",
         "engineer": "rwc",
