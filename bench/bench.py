@@ -48,7 +48,11 @@ def bench_form_read(env, measure, scale):
     from lxml import etree
 
     lead = env["crm.lead"].create(
-        {"name": "Bench form", "type": "opportunity", "partner_id": env.ref("base.res_partner_1").id}
+        {
+            "name": "Bench form",
+            "type": "opportunity",
+            "partner_id": env["res.partner"].create({"name": "Bench"}).id,
+        }
     )
     model = env["crm.lead"]
 

@@ -12,7 +12,9 @@ class LadderSettingsWizard(models.TransientModel):
     _name = "scp.ladder.settings.wizard"
     _description = "Stage Ladder Settings"
 
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     ladder_gate_mode = fields.Selection(
         lambda self: self.env["res.company"]._fields["ladder_gate_mode"].selection,
@@ -37,8 +39,8 @@ class LadderSettingsWizard(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(self.env._("Only sales managers can change the stage ladder settings."))
-        # Sales managers may not write companies in general: these three fields only, checked above.
-        self.company_id.sudo().write(
+        # Sales managers may not write companies in general: these three fields of their current company only.
+        self.env.company.sudo().write(
             {
                 "ladder_gate_mode": self.ladder_gate_mode,
                 "engineering_review_threshold": self.engineering_review_threshold,
