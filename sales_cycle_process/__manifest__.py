@@ -57,6 +57,7 @@
         "demo/cadence_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/forecast_demo.xml",
+        "demo/playbook_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
