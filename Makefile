@@ -1,6 +1,6 @@
 # sales_cycle_process: the two everyday commands are `make run` and `make test`.
 # ODOO_SRC (default ~/odoo/18.0) points at an Odoo 18.0 source tree.
-.PHONY: run test lint stop clean bench
+.PHONY: run test lint stop clean bench screenshots
 
 run:   ## create .venv and a private PostgreSQL, install the addon with demo data, serve on :8069
 	@scripts/dev.sh run
@@ -10,6 +10,9 @@ test:  ## fresh database with the addon and demo data, then the whole pytest-odo
 
 bench: ## benchmarks: each job as a ratio of its baseline, with SQL queries and peak memory
 	@scripts/dev.sh bench $(BENCH_ARGS)
+
+screenshots: ## PNGs of the key screens from the demo database of `make run` (needs chromium)
+	@scripts/dev.sh screenshots $(SCREENSHOTS_ARGS)
 
 lint:  ## ruff and pylint-odoo
 	@scripts/dev.sh lint

@@ -57,7 +57,16 @@
         "demo/cadence_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/forecast_demo.xml",
+        "demo/playbook_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            # browser tours: one line each
+            "sales_cycle_process/static/tests/tours/ladder_gate_tour.js",
+            "sales_cycle_process/static/tests/tours/commit_wizard_tour.js",
+            "sales_cycle_process/static/tests/tours/welcome_letter_tour.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

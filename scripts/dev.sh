@@ -232,6 +232,13 @@ cmd_bench() {
   "$VENV/bin/python" bench/bench.py -c "$CONF" -d "$db" "$@"
 }
 
+# Screenshots of the key screens from the demo database of `make run` (scripts/screenshots.py).
+cmd_screenshots() {
+  setup
+  db_exists "$DEMO_DB" || die "no demo database $DEMO_DB yet: run \`make run\` once first."
+  ODOO_SRC=$ODOO_SRC DEMO_DB=$DEMO_DB "$VENV/bin/python" scripts/screenshots.py --conf "$CONF" "$@"
+}
+
 cmd_lint() {
   ensure_venv
   "$VENV/bin/ruff" check .
@@ -256,6 +263,6 @@ cmd_clean() {
 }
 
 case "${1:-}" in
-  run|test|retest|bench|lint|stop|clean|setup) c=$1; shift; "cmd_$c" "$@" ;;
-  *) die "usage: scripts/dev.sh run|test|retest|bench|lint|stop|clean" ;;
+  run|test|retest|bench|lint|stop|clean|setup|screenshots) c=$1; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|retest|bench|lint|stop|clean|screenshots" ;;
 esac
