@@ -316,7 +316,7 @@ def main():
             browser.js("document.activeElement && document.activeElement.blur()")
             path = Path(args.out) / name
             browser.screenshot(path)
-            print(f"{path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB)")
+            print(f"{path} ({path.stat().st_size // 1024} KB)")
     finally:
         if browser:
             browser.stop()

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..models.forecast_measures import COLOURS
 
@@ -14,6 +14,14 @@ class ScpForecastConsolidation(models.TransientModel):
         "crm.team", string="Sales Teams", default=lambda self: self.env["crm.team"].search([])
     )
     line_ids = fields.One2many("scp.forecast.consolidation.line", "consolidation_id", readonly=True)
+
+    @api.depends("date")
+    def _compute_display_name(self):
+        for consolidation in self:
+            consolidation.display_name = self.env._(
+                "Monday Consolidation of %(date)s",
+                date=fields.Date.to_string(consolidation.date) if consolidation.date else "",
+            )
 
     def action_refresh(self):
         self.ensure_one()
