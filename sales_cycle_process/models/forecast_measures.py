@@ -247,11 +247,61 @@ class ScpForecastMeasures(models.AbstractModel):
         targets = self.env["scp.sales.target"]._target_amounts(
             users, first, first + relativedelta(months=FORECAST_MONTHS - 1)
         )
+        pipes, goals = dict.fromkeys(users.ids, 0.0), dict.fromkeys(users.ids, 0.0)
+        for (uid, _month), amount in pipeline.items():
+            pipes[uid] += amount
+        for (uid, _month), amount in targets.items():
+            goals[uid] += amount
+        return {uid: (pipes[uid], goals[uid], pct(pipes[uid], goals[uid])) for uid in users.ids}
+
+    @api.model
+    def _accuracy_by_week(self, users, mondays):
+        """Each salesperson's commit for each given week against the week's actual bookings, in three
+        grouped queries whatever the number of weeks: {(user_id, monday): (commit, actual, percent)}."""
+        mondays = sorted(set(mondays))
+        if not mondays:
+            return {}
+        commits = {
+            (user.id, week): amount
+            for user, week, amount in self.env["scp.sales.commit"]._read_group(
+                [("user_id", "in", users.ids), ("week_start", "in", mondays), ("state", "=", "current")],
+                ["user_id", "week_start:day"],
+                ["commit_week:sum"],
+            )
+        }
+        # Days in UTC: the same bounds as _actuals.
+        bookings = self.with_context(tz="UTC")._weekly_bookings(
+            users, mondays[0], mondays[-1] + timedelta(days=6)
+        )
         result = {}
-        for user in users:
-            pipe = sum(amount for (uid, _month), amount in pipeline.items() if uid == user.id)
-            target = sum(amount for (uid, _month), amount in targets.items() if uid == user.id)
-            result[user.id] = (pipe, target, pct(pipe, target))
+        for uid in users.ids:
+            for monday in mondays:
+                commit, actual = commits.get((uid, monday), 0.0), bookings[uid].get(monday, 0.0)
+                result[uid, monday] = (commit, actual, pct(actual, commit))
+        return result
+
+    @api.model
+    def _forecast_tracking(self, forecasts):
+        """Coverage, growth and last month's unfulfilled orders for each forecast's salesperson and month:
+        {forecast_id: {pipeline, target, coverage, pipeline_growth, commit_growth, unfulfilled}}.
+        Computed month by month for all the salespeople at once: the queries grow with the months
+        printed, not with the forecasts."""
+        result = {}
+        for first, month_forecasts in forecasts.grouped("month").items():
+            users = month_forecasts.user_id
+            coverage = self._coverage(users, first)
+            growth = self._growth(users, first)
+            unfulfilled = self._unfulfilled(users, first - relativedelta(months=1), first - timedelta(days=1))
+            for forecast in month_forecasts:
+                uid = forecast.user_id.id
+                result[forecast.id] = {
+                    "pipeline": coverage[uid][0],
+                    "target": coverage[uid][1],
+                    "coverage": coverage[uid][2],
+                    "pipeline_growth": growth[uid]["pipeline"],
+                    "commit_growth": growth[uid]["commit"],
+                    "unfulfilled": unfulfilled[uid],
+                }
         return result
 
     @api.model
@@ -354,28 +404,19 @@ class ScpForecastMeasures(models.AbstractModel):
     def _accuracy_history(self, users, monday, weeks=8):
         """Each salesperson's commit accuracy for the weeks before the given Monday, oldest first."""
         first = monday - timedelta(days=7 * weeks)
-        commits = self.env["scp.sales.commit"].search(
-            [
-                ("user_id", "in", users.ids),
-                ("week_start", ">=", first),
-                ("week_start", "<", monday),
-                ("state", "=", "current"),
-            ]
-        )
-        by_key = {(c.user_id.id, c.week_start): c.commit_week for c in commits}
+        weeks = [first + timedelta(days=7 * i) for i in range(weeks)]
+        accuracy = self._accuracy_by_week(users, weeks)
         history = []
-        for i in range(weeks):
-            week = first + timedelta(days=7 * i)
-            actuals = self._actuals(users, week, week + timedelta(days=6))
+        for week in weeks:
             for user in users:
-                commit = by_key.get((user.id, week), 0.0)
+                commit, actual, percent = accuracy[user.id, week]
                 history.append(
                     {
                         "user_id": user.id,
                         "week": week,
                         "commit": commit,
-                        "actual": actuals[user.id],
-                        "accuracy": pct(actuals[user.id], commit),
+                        "actual": actual,
+                        "accuracy": percent,
                     }
                 )
         return history
