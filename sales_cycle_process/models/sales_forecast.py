@@ -43,13 +43,14 @@ class ScpSalesForecast(models.Model):
         return [first + relativedelta(months=i) for i in range(FORECAST_MONTHS)]
 
     @api.model
-    def _pipeline_by_month(self, users, first):
-        """Open deals' expected revenue per salesperson and month, in one grouped query.
+    def _pipeline_by_month(self, users, first, months=FORECAST_MONTHS):
+        """Open deals' expected revenue per salesperson and month over ``months`` months, in one grouped
+        query.
 
         Overdue deals count in the first month; deals without a closing date are left out.
         Returns {(user_id, month): amount}.
         """
-        last = first + relativedelta(months=FORECAST_MONTHS, days=-1)
+        last = first + relativedelta(months=months, days=-1)
         groups = self.env["crm.lead"]._read_group(
             [
                 ("user_id", "in", users.ids),

@@ -1,4 +1,5 @@
 from . import welcome_letter
+from . import xlsx_report_mixin
 from . import commit_pack_xlsx
 from . import forecast_pack_xlsx
 from . import cadence_compliance_xlsx

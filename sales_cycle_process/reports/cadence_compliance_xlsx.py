@@ -6,21 +6,15 @@ class CadenceComplianceXlsx(models.AbstractModel):
 
     _name = "report.sales_cycle_process.cadence_compliance_xlsx"
     _description = "Cadence Compliance (XLSX)"
-    _inherit = "report.report_xlsx.abstract"
-
-    def _get_objs_for_report(self, docids, data):
-        if not docids:
-            docids = (data or {}).get("context", {}).get("active_ids") or self.env.context.get(
-                "active_ids", []
-            )
-        return self.env["scp.cadence.state"].browse(docids)
+    _inherit = "scp.xlsx.report.mixin"
+    _scp_model = "scp.cadence.state"
 
     def generate_xlsx_report(self, workbook, data, objs):
         today = fields.Date.context_today(self)
         states = objs.sorted(lambda s: (-s.overdue_days, s.user_id.name or "", s.partner_id.name or ""))
         tiers = dict(self.env["scp.cadence.rule"]._fields["partner_tier"]._description_selection(self.env))
-        head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        fmt = self._scp_formats(workbook)
+        date = fmt["date"]
         late = workbook.add_format({"font_color": "#C00000", "bold": True})
         sheet = workbook.add_worksheet(self.env._("Compliance"))
         headers = [
@@ -32,7 +26,7 @@ class CadenceComplianceXlsx(models.AbstractModel):
             self.env._("Next Due"),
             self.env._("Overdue Days"),
         ]
-        sheet.write_row(0, 0, headers, head)
+        sheet.write_row(0, 0, headers, fmt["head"])
         for row, state in enumerate(states, start=1):
             sheet.write(row, 0, state.partner_id.display_name)
             sheet.write(row, 1, tiers.get(state.partner_tier, ""))

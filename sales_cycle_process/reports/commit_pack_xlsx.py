@@ -4,26 +4,24 @@ from odoo import models
 
 
 class CommitPackXlsx(models.AbstractModel):
-    """The weekly commit pack: per salesperson commit, upside, last week's accuracy, the checklist."""
+    """The weekly commit pack: per salesperson commit, upside, last week's accuracy, the checklist.
+
+    Set-based: the accuracy of every row comes from one grouped computation, and the checklist lines are read
+    by SQL a batch of commits at a time (see scp.xlsx.report.mixin), so a pack of 100,000 lines neither
+    queries per row nor fills the ORM cache.
+    """
 
     _name = "report.sales_cycle_process.commit_pack_xlsx"
     _description = "Weekly Commit Pack (XLSX)"
-    _inherit = "report.report_xlsx.abstract"
-
-    def _get_objs_for_report(self, docids, data):
-        if not docids:
-            docids = (data or {}).get("context", {}).get("active_ids") or self.env.context.get(
-                "active_ids", []
-            )
-        return self.env["scp.sales.commit"].browse(docids)
+    _inherit = "scp.xlsx.report.mixin"
+    _scp_model = "scp.sales.commit"
 
     def generate_xlsx_report(self, workbook, data, objs):
         commits = objs.sorted(lambda c: (c.week_start, c.user_id.name or ""))
+        users = commits.user_id
         measures = self.env["scp.forecast.measures"]
-        head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        percent = workbook.add_format({"num_format": "0.0%"})
-        date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        fmt = self._scp_formats(workbook)
+        head, money, percent, date = fmt["head"], fmt["money"], fmt["percent"], fmt["date"]
 
         sheet = workbook.add_worksheet(self.env._("Commit"))
         headers = [
@@ -39,13 +37,14 @@ class CommitPackXlsx(models.AbstractModel):
             self.env._("Accuracy"),
         ]
         sheet.write_row(0, 0, headers, head)
+        accuracy = measures._accuracy_by_week(users, {c.week_start - timedelta(days=7) for c in commits})
         for row, commit in enumerate(commits, start=1):
-            last_commit, last_actual, accuracy = measures._accuracy(commit.user_id, commit.week_start)[
-                commit.user_id.id
+            last_commit, last_actual, ratio = accuracy[
+                commit.user_id.id, commit.week_start - timedelta(days=7)
             ]
-            sheet.write(row, 0, commit.week_start, date)
-            sheet.write(row, 1, commit.user_id.name)
-            sheet.write(row, 2, commit.team_id.name or "")
+            sheet.write_datetime(row, 0, commit.week_start, date)
+            sheet.write_string(row, 1, commit.user_id.name or "")
+            sheet.write_string(row, 2, commit.team_id.name or "")
             for col, value in enumerate(
                 [
                     commit.commit_week,
@@ -58,7 +57,7 @@ class CommitPackXlsx(models.AbstractModel):
                 start=3,
             ):
                 sheet.write_number(row, col, value, money)
-            sheet.write_number(row, 9, accuracy / 100.0, percent)
+            sheet.write_number(row, 9, ratio / 100.0, percent)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(commits), 1), len(headers) - 1)
         sheet.set_column(0, 2, 18)
@@ -79,28 +78,32 @@ class CommitPackXlsx(models.AbstractModel):
             self.env._("Partner Ready"),
         ]
         checklist.write_row(0, 0, headers, head)
-        row = 0
+        Line = self.env["scp.sales.commit.line"]
+        categories = dict(Line._fields["category"]._description_selection(self.env))
         yes, no = self.env._("Yes"), self.env._("No")
-        for commit in commits:
-            for line in commit.line_ids:
-                row += 1
-                checklist.write(row, 0, commit.user_id.name)
-                checklist.write(row, 1, line.lead_id.name)
-                checklist.write(row, 2, dict(line._fields["category"].selection)[line.category])
-                checklist.write_number(row, 3, line.amount, money)
-                checklist.write_number(row, 4, line.probability / 100.0, percent)
-                checklist.write(row, 5, line.date_deadline or "", date)
-                for col, flag in enumerate(
-                    [
-                        line.config_final,
-                        line.end_user_signed,
-                        line.integrator_signed,
-                        line.discount_approved,
-                        line.partner_ready,
-                    ],
-                    start=6,
-                ):
-                    checklist.write(row, col, yes if flag else no)
+        user_names = {commit.id: commit.user_id.name or "" for commit in commits}
+        flags = ["config_final", "end_user_signed", "integrator_signed", "discount_approved", "partner_ready"]
+        fnames = ["lead_id", "category", "amount", "probability", "date_deadline", *flags]
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        row = 0
+        for lines in self._scp_children(commits, Line, "commit_id", fnames, order=Line._order):
+            lead_ids = {line[0] for _commit_id, rows in lines for line in rows}
+            deals = dict(self._scp_rows(Lead, [("id", "in", list(lead_ids))], ["id", "name"]))
+            for commit_id, rows in lines:
+                salesperson = user_names[commit_id]
+                for lead_id, category, amount, probability, deadline, *checks in rows:
+                    row += 1
+                    checklist.write_string(row, 0, salesperson)
+                    checklist.write_string(row, 1, deals.get(lead_id) or "")
+                    checklist.write_string(row, 2, categories.get(category, ""))
+                    checklist.write_number(row, 3, amount or 0.0, money)
+                    checklist.write_number(row, 4, (probability or 0.0) / 100.0, percent)
+                    if deadline:
+                        checklist.write_datetime(row, 5, deadline, date)
+                    else:
+                        checklist.write_blank(row, 5, None, date)
+                    for col, flag in enumerate(checks, start=6):
+                        checklist.write_string(row, col, yes if flag else no)
         checklist.freeze_panes(1, 0)
         checklist.autofilter(0, 0, max(row, 1), len(headers) - 1)
         checklist.set_column(0, 10, 16)
@@ -112,14 +115,17 @@ class CommitPackXlsx(models.AbstractModel):
             [self.env._("Week"), self.env._("Commit"), self.env._("Actual"), self.env._("Accuracy")],
             head,
         )
-        users = commits.user_id
         last = max(commits.mapped("week_start")) + timedelta(days=7) if commits else None
         history = measures._accuracy_history(users, last) if last else []
-        weeks = sorted({h["week"] for h in history})
+        totals = {}
+        for point in history:
+            week = totals.setdefault(point["week"], [0.0, 0.0])
+            week[0] += point["commit"]
+            week[1] += point["actual"]
+        weeks = sorted(totals)
         for row, week in enumerate(weeks, start=1):
-            points = [h for h in history if h["week"] == week]
-            commit, actual = sum(p["commit"] for p in points), sum(p["actual"] for p in points)
-            trend.write(row, 0, week, date)
+            commit, actual = totals[week]
+            trend.write_datetime(row, 0, week, date)
             trend.write_number(row, 1, commit, money)
             trend.write_number(row, 2, actual, money)
             trend.write_number(row, 3, actual / commit if commit else 0.0, percent)

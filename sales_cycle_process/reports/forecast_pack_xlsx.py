@@ -4,26 +4,22 @@ from odoo import models
 
 
 class ForecastPackXlsx(models.AbstractModel):
-    """The monthly forecast tracking pack: 12 months x salespeople against targets, coverage, growth."""
+    """The monthly forecast tracking pack: 12 months x salespeople against targets, coverage, growth.
+
+    Set-based: the targets come from one grouped query, the measures month by month for all the salespeople
+    (scp.forecast.measures._forecast_tracking), the forecast lines by SQL a batch of forecasts at a time.
+    """
 
     _name = "report.sales_cycle_process.forecast_pack_xlsx"
     _description = "Monthly Forecast Tracking Pack (XLSX)"
-    _inherit = "report.report_xlsx.abstract"
-
-    def _get_objs_for_report(self, docids, data):
-        if not docids:
-            docids = (data or {}).get("context", {}).get("active_ids") or self.env.context.get(
-                "active_ids", []
-            )
-        return self.env["scp.sales.forecast"].browse(docids)
+    _inherit = "scp.xlsx.report.mixin"
+    _scp_model = "scp.sales.forecast"
 
     def generate_xlsx_report(self, workbook, data, objs):
         forecasts = objs.sorted(lambda f: (f.month, f.user_id.name or ""))
         measures = self.env["scp.forecast.measures"]
-        head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        percent = workbook.add_format({"num_format": "0.0%"})
-        date = workbook.add_format({"num_format": "yyyy-mm"})
+        fmt = self._scp_formats(workbook)
+        head, money, percent, date = fmt["head"], fmt["money"], fmt["percent"], fmt["month"]
 
         sheet = workbook.add_worksheet(self.env._("Forecast"))
         headers = [
@@ -36,22 +32,32 @@ class ForecastPackXlsx(models.AbstractModel):
             self.env._("Forecast / Target"),
         ]
         sheet.write_row(0, 0, headers, head)
-        row = 0
-        for forecast in forecasts:
-            first = forecast.month
-            targets = self.env["scp.sales.target"]._target_amounts(
-                forecast.user_id, first, first + relativedelta(months=11)
+        targets = (
+            self.env["scp.sales.target"]._target_amounts(
+                forecasts.user_id,
+                min(forecasts.mapped("month")),
+                max(forecasts.mapped("month")) + relativedelta(months=11),
             )
-            for line in forecast.line_ids:
-                row += 1
-                target = targets.get((forecast.user_id.id, line.month), 0.0)
-                sheet.write(row, 0, forecast.user_id.name)
-                sheet.write(row, 1, line.month, date)
-                sheet.write_number(row, 2, line.computed_amount, money)
-                sheet.write_number(row, 3, line.adjustment, money)
-                sheet.write_number(row, 4, line.amount, money)
-                sheet.write_number(row, 5, target, money)
-                sheet.write_number(row, 6, line.amount / target if target else 0.0, percent)
+            if forecasts
+            else {}
+        )
+        users = {forecast.id: (forecast.user_id.id, forecast.user_id.name or "") for forecast in forecasts}
+        Line = self.env["scp.sales.forecast.line"]
+        fnames = ["month", "computed_amount", "adjustment", "amount"]
+        row = 0
+        for lines in self._scp_children(forecasts, Line, "forecast_id", fnames, order=Line._order):
+            for forecast_id, rows in lines:
+                user_id, salesperson = users[forecast_id]
+                for month, computed, adjustment, amount in rows:
+                    row += 1
+                    target = targets.get((user_id, month), 0.0)
+                    sheet.write_string(row, 0, salesperson)
+                    sheet.write_datetime(row, 1, month, date)
+                    sheet.write_number(row, 2, computed or 0.0, money)
+                    sheet.write_number(row, 3, adjustment or 0.0, money)
+                    sheet.write_number(row, 4, amount or 0.0, money)
+                    sheet.write_number(row, 5, target, money)
+                    sheet.write_number(row, 6, amount / target if target else 0.0, percent)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
         sheet.set_column(0, 6, 16)
@@ -86,21 +92,18 @@ class ForecastPackXlsx(models.AbstractModel):
             self.env._("Unfulfilled Orders"),
         ]
         tracking.write_row(0, 0, headers, head)
+        tracked = measures._forecast_tracking(forecasts)
         for row, forecast in enumerate(forecasts, start=1):
-            user, first = forecast.user_id, forecast.month
-            pipeline, target, coverage = measures._coverage(user, first)[user.id]
-            growth = measures._growth(user, first)[user.id]
-            previous = first - relativedelta(months=1)
-            unfulfilled = measures._unfulfilled(user, previous, first - relativedelta(days=1))[user.id]
-            tracking.write(row, 0, user.name)
-            tracking.write(row, 1, first, date)
+            values = tracked[forecast.id]
+            tracking.write_string(row, 0, forecast.user_id.name or "")
+            tracking.write_datetime(row, 1, forecast.month, date)
             tracking.write_number(row, 2, forecast.total, money)
-            tracking.write_number(row, 3, pipeline, money)
-            tracking.write_number(row, 4, target, money)
-            for col, value in enumerate(
-                [coverage, growth["pipeline"], growth["commit"], unfulfilled], start=5
+            tracking.write_number(row, 3, values["pipeline"], money)
+            tracking.write_number(row, 4, values["target"], money)
+            for col, key in enumerate(
+                ["coverage", "pipeline_growth", "commit_growth", "unfulfilled"], start=5
             ):
-                tracking.write_number(row, col, value / 100.0, percent)
+                tracking.write_number(row, col, values[key] / 100.0, percent)
         tracking.freeze_panes(1, 0)
         tracking.autofilter(0, 0, max(len(forecasts), 1), len(headers) - 1)
         tracking.set_column(0, 8, 16)
