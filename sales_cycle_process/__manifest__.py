@@ -34,10 +34,13 @@
         "data/cadence_rules_data.xml",
         "data/cadence_cron.xml",
         "views/visit_cadence_views.xml",
+        "security/qpa_security.xml",
+        "data/qpa_activity_types.xml",
         "data/qpa_tier_definitions.xml",
         "data/qpa_cron.xml",
         "views/sale_order_qpa_views.xml",
         "views/res_config_settings_qpa_views.xml",
+        "views/qpa_log_views.xml",
         "security/aftersales_security.xml",
         "data/aftersales_activity_types.xml",
         "data/aftersales_mail_templates.xml",
@@ -55,9 +58,16 @@
         # demo files: one line each
         "demo/ladder_demo.xml",
         "demo/cadence_demo.xml",
+        "demo/qpa_demo.xml",
         "demo/aftersales_demo.xml",
         "demo/forecast_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            # browser tours: one line each
+            "sales_cycle_process/static/tests/tours/qpa_approve_tour.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -2,3 +2,4 @@ from . import welcome_letter
 from . import commit_pack_xlsx
 from . import forecast_pack_xlsx
 from . import cadence_compliance_xlsx
+from . import qpa_log_xlsx
