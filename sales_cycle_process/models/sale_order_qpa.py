@@ -537,7 +537,10 @@ class SaleOrder(models.Model):
                     "comment": rejected.comment,
                 }
                 message = self.env._(
-                    "QPA on %(order)s rejected by %(user)s.", order=order.name, user=rejected.done_by.name
+                    "QPA on %(order)s rejected by %(user)s: %(comment)s",
+                    order=order.name,
+                    user=rejected.done_by.name,
+                    comment=rejected.comment or "-",
                 )
             elif reviews and all(r.status == "approved" for r in reviews):
                 last = reviews.sorted(lambda r: (r.reviewed_date or fields.Datetime.now(), r.sequence))[-1]
@@ -549,16 +552,20 @@ class SaleOrder(models.Model):
                     "comment": last.comment,
                 }
                 message = self.env._(
-                    "QPA on %(order)s approved by %(user)s.", order=order.name, user=last.done_by.name
+                    "QPA on %(order)s approved by %(user)s: %(comment)s",
+                    order=order.name,
+                    user=last.done_by.name,
+                    comment=last.comment or "-",
                 )
             else:
                 continue
             log.write(vals)
-            if vals.get("comment"):
-                message = self.env._(
-                    "%(message)s: %(comment)s", message=message[:-1], comment=vals["comment"]
-                )
-            order.sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
+            # an internal note that notifies the salesperson and whoever submitted
+            order.sudo().message_post(
+                body=message,
+                subtype_xmlid="mail.mt_note",
+                partner_ids=(order.user_id | log.requested_by_id).partner_id.ids,
+            )
             if order.opportunity_id:
                 order.opportunity_id.sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
 

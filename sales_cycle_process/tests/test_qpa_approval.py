@@ -116,6 +116,13 @@ class TestQpaApproval(QpaCase):
             line.price_unit = 800
         self.assertEqual(order.qpa_state, "to_submit")
         self.assertEqual(order.qpa_log_ids.mapped("state"), ["approved", "approved"])
+        # adding a line sends it back too
+        order.with_user(self.salesperson).request_validation()
+        order = self._decide(order, self.manager)
+        self.env["sale.order.line"].with_user(self.salesperson).create(
+            {"order_id": order.id, "product_id": self.product.id, "price_unit": 1000.0}
+        )
+        self.assertEqual(order.qpa_state, "to_submit")
 
     def test_terms_change_after_approval_sends_it_back(self):
         order = self._quotation()
