@@ -22,27 +22,26 @@ class CrmLead(models.Model):
         compute="_compute_qpa_approved",
         help="The quote price approval status of the open quotations that most needs attention.",
     )
-    qpa_log_count = fields.Integer(string="QPAs", compute="_compute_qpa_log_count")
+    qpa_order_count = fields.Integer(
+        string="QPAs",
+        compute="_compute_qpa_approved",
+        help="Quotations of this opportunity that need a quote price approval.",
+    )
 
     @api.depends("order_ids.qpa_state", "order_ids.state")
     def _compute_qpa_approved(self):
+        # from the quotations the form reads anyway: no query of its own
         for lead in self:
-            states = set(lead.order_ids.filtered(lambda o: o.state in ("draft", "sent")).mapped("qpa_state"))
+            with_qpa = lead.order_ids.filtered(lambda o: o.qpa_state and o.qpa_state != "not_needed")
+            states = set(with_qpa.filtered(lambda o: o.state in ("draft", "sent")).mapped("qpa_state"))
             lead.qpa_state = next((state for state in QPA_STATE_RANK if state in states), False)
             lead.qpa_approved = not states & {"to_submit", "pending", "rejected"}
+            lead.qpa_order_count = len(with_qpa)
 
-    def _compute_qpa_log_count(self):
-        counts = dict(
-            self.env["scp.qpa.log"]._read_group(
-                [("opportunity_id", "in", self.ids)], ["opportunity_id"], ["__count"]
-            )
-        )
-        for lead in self:
-            lead.qpa_log_count = counts.get(lead, 0)
-
-    def action_view_qpa_log(self):
+    def action_view_qpa_orders(self):
+        """The opportunity's quotations that need a QPA; each shows its QPA log in its QPA tab."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_cycle_process.action_qpa_log")
-        action["domain"] = [("opportunity_id", "=", self.id)]
-        action["context"] = {}
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_quotations_with_onboarding")
+        action["domain"] = [("opportunity_id", "=", self.id), ("qpa_state", "!=", "not_needed")]
+        action["context"] = {"default_opportunity_id": self.id}
         return action
