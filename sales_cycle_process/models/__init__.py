@@ -32,3 +32,4 @@ from . import res_config_settings_qpa
 from . import sale_order_qpa
 from . import crm_lead_qpa
 from . import tier_review_qpa
+from . import qpa_log

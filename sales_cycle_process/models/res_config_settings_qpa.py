@@ -7,5 +7,16 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     qpa_discount_threshold = fields.Float(related="company_id.qpa_discount_threshold", readonly=False)
+    qpa_total_discount_threshold = fields.Float(
+        related="company_id.qpa_total_discount_threshold", readonly=False
+    )
+    qpa_margin_threshold = fields.Float(related="company_id.qpa_margin_threshold", readonly=False)
+    qpa_amount_threshold = fields.Monetary(related="company_id.qpa_amount_threshold", readonly=False)
     qpa_md_amount_threshold = fields.Monetary(related="company_id.qpa_md_amount_threshold", readonly=False)
     qpa_reminder_days = fields.Integer(related="company_id.qpa_reminder_days", readonly=False)
+    qpa_standard_payment_term_ids = fields.Many2many(
+        related="company_id.qpa_standard_payment_term_ids", readonly=False
+    )
+    qpa_standard_pricelist_ids = fields.Many2many(
+        related="company_id.qpa_standard_pricelist_ids", readonly=False
+    )

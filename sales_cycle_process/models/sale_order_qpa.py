@@ -1,7 +1,9 @@
 # Copyright 2026 sales_cycle_process contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 QPA_STATES = [
     ("not_needed", "Not Needed"),
@@ -12,7 +14,16 @@ QPA_STATES = [
 ]
 
 # line fields whose change after a request sends the QPA back to approval
-QPA_LINE_PRICE_FIELDS = {"price_unit", "discount", "product_uom_qty", "product_id"}
+QPA_LINE_PRICE_FIELDS = {"price_unit", "discount", "product_uom_qty", "product_uom", "product_id"}
+# order fields whose change after a request sends the QPA back to approval
+QPA_ORDER_TERM_FIELDS = {
+    "payment_term_id",
+    "pricelist_id",
+    "currency_id",
+    "qpa_non_standard_terms",
+    "qpa_formal_contract",
+}
+QPA_ACTIVITY_TYPE = "sales_cycle_process.mail_act_qpa_approval"
 
 
 class SaleOrder(models.Model):
@@ -32,6 +43,28 @@ class SaleOrder(models.Model):
     qpa_justification = fields.Text(string="QPA Justification", tracking=True)
     qpa_competition = fields.Text(string="Competitive Situation")
     qpa_customer_budget = fields.Monetary(string="Customer Budget", currency_field="currency_id")
+    qpa_requested_discount = fields.Float(
+        string="Requested Discount (%)",
+        compute="_compute_qpa_figures",
+        store=True,
+        digits=(16, 2),
+        help="Total discount of the quotation off the products' list prices.",
+    )
+    qpa_margin = fields.Float(
+        string="Margin (%)",
+        compute="_compute_qpa_figures",
+        store=True,
+        digits=(16, 2),
+        help="Margin of the untaxed amount over the products' costs, when every product has a cost.",
+    )
+    qpa_margin_known = fields.Boolean(string="Costs Known", compute="_compute_qpa_figures", store=True)
+    qpa_amount_company = fields.Monetary(
+        string="Untaxed Amount (Company Currency)",
+        compute="_compute_qpa_figures",
+        store=True,
+        currency_field="qpa_company_currency_id",
+    )
+    qpa_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     qpa_reasons = fields.Text(
         string="Why a QPA Is Needed",
         compute="_compute_qpa_required",
@@ -44,9 +77,10 @@ class SaleOrder(models.Model):
     )
     qpa_needs_md = fields.Boolean(
         string="QPA Needs Managing Director",
-        compute="_compute_qpa_needs_md",
+        compute="_compute_qpa_required",
         store=True,
     )
+    qpa_levels = fields.Char(string="Approval Levels", compute="_compute_qpa_levels")
     qpa_state = fields.Selection(
         QPA_STATES,
         string="QPA Status",
@@ -54,18 +88,113 @@ class SaleOrder(models.Model):
         store=True,
         tracking=True,
     )
+    qpa_log_ids = fields.One2many("scp.qpa.log", "order_id", string="QPA Log")
+    qpa_approved_discount = fields.Float(
+        string="Approved Discount (%)",
+        compute="_compute_qpa_approved_discount",
+        digits=(16, 2),
+    )
+
+    # ------------------------------------------------------------------
+    # When a QPA is needed
+    # ------------------------------------------------------------------
+    def _qpa_to_company_currency(self, amount):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        if not self.currency_id or self.currency_id == company.currency_id:
+            return amount
+        return self.currency_id._convert(
+            amount, company.currency_id, company, self.date_order or fields.Date.context_today(self)
+        )
+
+    @api.depends(
+        "order_line.price_subtotal",
+        "order_line.price_unit",
+        "order_line.product_uom_qty",
+        "order_line.product_uom",
+        "order_line.product_id",
+        "order_line.display_type",
+        "currency_id",
+        "company_id",
+        "date_order",
+    )
+    def _compute_qpa_figures(self):
+        for order in self:
+            company = order.company_id or self.env.company
+            gross = net = cost = 0.0
+            costs_known = True
+            for line in order.order_line.filtered(lambda item: not item.display_type):
+                product = line.product_id
+                list_price = line.price_unit
+                if product and product.lst_price:
+                    list_price = product.uom_id._compute_price(product.lst_price, line.product_uom)
+                    if order.currency_id and order.currency_id != company.currency_id:
+                        list_price = company.currency_id._convert(
+                            list_price,
+                            order.currency_id,
+                            company,
+                            order.date_order or fields.Date.context_today(order),
+                        )
+                gross += max(list_price, line.price_unit) * line.product_uom_qty
+                net += line.price_subtotal
+                unit_cost = product.with_company(company).standard_price if product else 0.0
+                if unit_cost <= 0:
+                    costs_known = False
+                    continue
+                qty = line.product_uom._compute_quantity(line.product_uom_qty, product.uom_id)
+                cost += unit_cost * qty
+            amount_company = order._qpa_to_company_currency(net)
+            order.qpa_amount_company = amount_company
+            order.qpa_requested_discount = (gross - net) / gross * 100 if gross > 0 else 0.0
+            order.qpa_margin_known = costs_known and bool(amount_company) and bool(order.order_line)
+            order.qpa_margin = (
+                (amount_company - cost) / amount_company * 100 if order.qpa_margin_known else 0.0
+            )
+
+    def _qpa_standard_terms(self):
+        """Payment terms and pricelist are standard when empty, the customer's own, or in the
+        company's allowed sets."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        partner = self.partner_id.with_company(company)
+        term_ok = (
+            not self.payment_term_id
+            or self.payment_term_id == partner.property_payment_term_id
+            or self.payment_term_id in company.qpa_standard_payment_term_ids
+        )
+        pricelist_ok = (
+            not self.pricelist_id
+            or self.pricelist_id == partner.property_product_pricelist
+            or self.pricelist_id in company.qpa_standard_pricelist_ids
+        )
+        return term_ok, pricelist_ok
 
     @api.depends(
         "order_line.discount",
         "order_line.display_type",
+        "qpa_requested_discount",
+        "qpa_margin",
+        "qpa_margin_known",
+        "qpa_amount_company",
         "qpa_non_standard_terms",
         "qpa_formal_contract",
+        "payment_term_id",
+        "pricelist_id",
+        "partner_id",
         "company_id.qpa_discount_threshold",
+        "company_id.qpa_total_discount_threshold",
+        "company_id.qpa_margin_threshold",
+        "company_id.qpa_amount_threshold",
+        "company_id.qpa_md_amount_threshold",
+        "company_id.qpa_standard_payment_term_ids",
+        "company_id.qpa_standard_pricelist_ids",
     )
     def _compute_qpa_required(self):
         for order in self:
-            threshold = order.company_id.qpa_discount_threshold
+            company = order.company_id or self.env.company
+            currency = company.currency_id
             reasons = []
+            threshold = company.qpa_discount_threshold
             over = order.order_line.filtered(
                 lambda line, t=threshold: not line.display_type and line.discount > t
             )
@@ -73,8 +202,53 @@ class SaleOrder(models.Model):
                 reasons.append(
                     self.env._(
                         "A line discount of %(discount)s %% is above the %(threshold)s %% threshold.",
-                        discount=max(over.mapped("discount")),
+                        discount=round(max(over.mapped("discount")), 2),
                         threshold=threshold,
+                    )
+                )
+            total = company.qpa_total_discount_threshold
+            if total and order.qpa_requested_discount > total:
+                reasons.append(
+                    self.env._(
+                        "The total discount of %(discount)s %% off list prices is above the "
+                        "%(threshold)s %% threshold.",
+                        discount=round(order.qpa_requested_discount, 2),
+                        threshold=total,
+                    )
+                )
+            margin = company.qpa_margin_threshold
+            if margin and order.qpa_margin_known and order.qpa_margin < margin:
+                reasons.append(
+                    self.env._(
+                        "The margin of %(margin)s %% is below the %(threshold)s %% minimum.",
+                        margin=round(order.qpa_margin, 2),
+                        threshold=margin,
+                    )
+                )
+            amount = company.qpa_amount_threshold
+            if amount and currency.compare_amounts(order.qpa_amount_company, amount) > 0:
+                reasons.append(
+                    self.env._(
+                        "The untaxed amount of %(amount)s %(currency)s is above the %(threshold)s "
+                        "%(currency)s threshold.",
+                        amount=currency.round(order.qpa_amount_company),
+                        threshold=amount,
+                        currency=currency.name,
+                    )
+                )
+            term_ok, pricelist_ok = order._qpa_standard_terms()
+            if not term_ok:
+                reasons.append(
+                    self.env._(
+                        "The payment terms %(terms)s are not the customer's standard ones.",
+                        terms=order.payment_term_id.display_name,
+                    )
+                )
+            if not pricelist_ok:
+                reasons.append(
+                    self.env._(
+                        "The pricelist %(pricelist)s is not the customer's standard one.",
+                        pricelist=order.pricelist_id.display_name,
                     )
                 )
             if order.qpa_non_standard_terms:
@@ -83,79 +257,336 @@ class SaleOrder(models.Model):
                 reasons.append(
                     self.env._("The customer requires a formal contract: the managing director must approve.")
                 )
+            md_amount = company.qpa_md_amount_threshold
             order.qpa_required = bool(reasons)
             order.qpa_reasons = "\n".join(reasons) or False
-
-    @api.depends(
-        "qpa_required",
-        "qpa_formal_contract",
-        "amount_untaxed",
-        "company_id.qpa_md_amount_threshold",
-    )
-    def _compute_qpa_needs_md(self):
-        for order in self:
-            order.qpa_needs_md = order.qpa_required and (
-                order.qpa_formal_contract or order.amount_untaxed >= order.company_id.qpa_md_amount_threshold
+            order.qpa_needs_md = bool(reasons) and (
+                order.qpa_formal_contract
+                or currency.compare_amounts(order.qpa_amount_company, md_amount) >= 0
             )
+
+    @api.depends("qpa_required", "qpa_needs_md")
+    def _compute_qpa_levels(self):
+        for order in self:
+            if not order.qpa_required:
+                order.qpa_levels = False
+            elif order.qpa_needs_md:
+                order.qpa_levels = self.env._("Sales manager, then managing director")
+            else:
+                order.qpa_levels = self.env._("Sales manager")
 
     @api.depends("qpa_required", "review_ids", "review_ids.status")
     def _compute_qpa_state(self):
         for order in self:
-            statuses = set(order.review_ids.mapped("status"))
+            statuses = set(order.review_ids.mapped("status")) - {"cancel"}
             if not order.qpa_required:
                 order.qpa_state = "not_needed"
             elif not statuses:
                 order.qpa_state = "to_submit"
-            elif statuses <= {"approved"}:
-                order.qpa_state = "approved"
             elif "rejected" in statuses:
                 order.qpa_state = "rejected"
+            elif statuses <= {"approved"}:
+                order.qpa_state = "approved"
             else:
                 order.qpa_state = "pending"
 
+    @api.depends("qpa_log_ids.state", "qpa_log_ids.approved_discount")
+    def _compute_qpa_approved_discount(self):
+        for order in self:
+            approved = order.qpa_log_ids.filtered(lambda log: log.state == "approved").sorted("id")[-1:]
+            order.qpa_approved_discount = approved.approved_discount
+
     # ------------------------------------------------------------------
-    # Nobody approves their own QPA
+    # Blocking: confirm, send as final
     # ------------------------------------------------------------------
+    def _qpa_unapproved(self):
+        return self.filtered(lambda o: o.qpa_required and o.qpa_state != "approved")
+
+    def action_confirm(self):
+        blocked = self._qpa_unapproved()
+        if blocked:
+            raise ValidationError(
+                self.env._(
+                    "%(orders)s needs an approved quote price approval (QPA) before it can be confirmed:\n"
+                    "%(reasons)s",
+                    orders=", ".join(blocked.mapped("name")),
+                    reasons="\n".join(blocked.mapped("qpa_reasons")),
+                )
+            )
+        return super().action_confirm()
+
+    def _qpa_check_can_send(self):
+        if self.env.context.get("proforma"):
+            return
+        blocked = self._qpa_unapproved()
+        if blocked:
+            raise UserError(
+                self.env._(
+                    "%(orders)s cannot be sent to the customer as final before its quote price approval "
+                    "(QPA) is approved. Use Preview or Print to share a draft proposal.\n%(reasons)s",
+                    orders=", ".join(blocked.mapped("name")),
+                    reasons="\n".join(blocked.mapped("qpa_reasons")),
+                )
+            )
+
+    def action_quotation_send(self):
+        self._qpa_check_can_send()
+        return super().action_quotation_send()
+
+    def write(self, vals):
+        if vals.get("state") == "sent":
+            self.filtered(lambda o: o.state == "draft")._qpa_check_can_send()
+        if QPA_ORDER_TERM_FIELDS & set(vals):
+            changed = self.filtered(lambda o: o._qpa_terms_change(vals))
+            changed._qpa_restart_after_price_change()
+        return super().write(vals)
+
+    def _qpa_terms_change(self, vals):
+        self.ensure_one()
+        for name in QPA_ORDER_TERM_FIELDS & set(vals):
+            old = self[name]
+            old = old.id if isinstance(old, models.BaseModel) else old
+            if (old or False) != (vals[name] or False):
+                return True
+        return False
+
+    def _get_under_validation_exceptions(self):
+        # terms and lines stay editable: changing them resets the QPA (see write); an approved
+        # quotation may be marked as sent (confirming still needs the validation, see action_confirm)
+        return [*super()._get_under_validation_exceptions(), *QPA_ORDER_TERM_FIELDS, "order_line", "state"]
+
+    def _get_all_validation_exceptions(self):
+        return [*super()._get_all_validation_exceptions(), *QPA_ORDER_TERM_FIELDS, "order_line"]
+
+    def _qpa_restart_after_price_change(self):
+        """A change of prices, discounts or terms sends the QPA back to approval."""
+        orders = self.filtered(lambda o: o.review_ids and o.state in self._state_from).sudo()
+        if orders:
+            orders.restart_validation()
+
+    # ------------------------------------------------------------------
+    # Submission, decisions, nobody approves their own QPA
+    # ------------------------------------------------------------------
+    def request_validation(self):
+        qpa_orders = self.filtered("qpa_required")
+        if qpa_orders and not self.env.su:
+            user = self.env.user
+            if not user.has_group("sales_cycle_process.group_sales_admin"):
+                foreign = qpa_orders.filtered(lambda o: o.user_id != user)
+                if foreign:
+                    raise UserError(
+                        self.env._(
+                            "Only the salesperson of %(orders)s, or a sales admin on their behalf, "
+                            "can submit its QPA.",
+                            orders=", ".join(foreign.mapped("name")),
+                        )
+                    )
+        missing = qpa_orders.filtered(lambda o: not (o.qpa_justification or "").strip())
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Write the QPA justification of %(orders)s before submitting it.",
+                    orders=", ".join(missing.mapped("name")),
+                )
+            )
+        reviews = super().request_validation()
+        submitted = self.browse(reviews.mapped("res_id")).filtered("qpa_required")
+        if submitted:
+            submitted._qpa_log_submission()
+            submitted._qpa_sync_activities()
+        return reviews
+
     def _qpa_is_own(self, user):
         self.ensure_one()
         return user == self.user_id or user in self.review_ids.mapped("requested_by")
 
-    def _get_sequences_to_approve(self, user):
-        if self._qpa_is_own(user):
-            return []
-        return super()._get_sequences_to_approve(user)
-
-    def _validate_tier(self, tiers=False):
-        if self._qpa_is_own(self.env.user):
+    def _qpa_check_can_decide(self):
+        self.ensure_one()
+        if not self.review_ids:
             return
-        return super()._validate_tier(tiers=tiers)
+        if self._qpa_is_own(self.env.user):
+            raise UserError(self.env._("Nobody can approve or reject their own QPA."))
+        if not self._get_sequences_to_approve(self.env.user):
+            raise UserError(
+                self.env._(
+                    "You cannot decide on this QPA: it waits for another approver. %(next)s",
+                    next=self.next_review or "",
+                )
+            )
 
     def validate_tier(self):
         self.ensure_one()
-        if self._qpa_is_own(self.env.user):
-            raise UserError(self.env._("Nobody can approve their own QPA."))
-        if not self._get_sequences_to_approve(self.env.user):
-            raise UserError(self.env._("You cannot approve this QPA: it waits for another approver."))
+        self._qpa_check_can_decide()
         return super().validate_tier()
 
     def reject_tier(self):
         self.ensure_one()
-        if not self._get_sequences_to_approve(self.env.user):
-            raise UserError(self.env._("You cannot reject this QPA: it waits for another approver."))
+        self._qpa_check_can_decide()
         return super().reject_tier()
 
-    def _qpa_restart_after_price_change(self):
-        """A change of prices or discounts sends the QPA back to approval."""
-        orders = self.filtered(lambda o: o.review_ids and o.state in self._state_from).sudo()
-        if orders:
-            orders.restart_validation()
+    def _validate_tier(self, tiers=False):
+        res = super()._validate_tier(tiers=tiers)
+        self._qpa_sync_activities()
+        return res
+
+    def _rejected_tier(self, tiers=False):
+        res = super()._rejected_tier(tiers=tiers)
+        self._qpa_sync_activities()
+        return res
+
+    def restart_validation(self):
+        open_logs = self.sudo().qpa_log_ids.filtered(lambda log: log.state == "pending")
+        res = super().restart_validation()
+        if open_logs:
+            open_logs.write({"state": "reset", "decided_date": fields.Datetime.now()})
+        self._qpa_sync_activities()
+        return res
+
+    def _qpa_current_reviews(self):
+        """Open reviews of the level the QPA waits for (tier validation approves by sequence)."""
+        self.ensure_one()
+        open_reviews = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
+        if not open_reviews:
+            return open_reviews
+        first = min(open_reviews.mapped("sequence"))
+        return open_reviews.filtered(lambda r: r.sequence == first)
+
+    def _qpa_sync_activities(self):
+        """Each approver of the level the QPA waits for has one QPA activity; others have none."""
+        activity_type = self.env.ref(QPA_ACTIVITY_TYPE)
+        md_group = self.env.ref("sales_cycle_process.group_managing_director")
+        Activity = self.env["mail.activity"].sudo()
+        existing = Activity.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        model_id = self.env["ir.model"]._get_id(self._name)
+        to_create, to_remove = [], Activity
+        today = fields.Date.context_today(self)
+        for order in self:
+            approvers = self.env["res.users"]
+            if order.state in self._state_from:
+                current = order._qpa_current_reviews()
+                approvers = current.reviewer_ids.filtered("active")
+                # managing directors are sales managers too: below their level, they get a to-do
+                # only when the reminder escalates to them
+                if md_group not in current.reviewer_group_id and approvers - md_group.users:
+                    approvers -= md_group.users
+            mine = existing.filtered(lambda a, o=order: a.res_id == o.id)
+            to_remove |= mine.filtered(lambda a, u=approvers: a.user_id not in u)
+            days = (order.company_id or self.env.company).qpa_reminder_days
+            to_create += [
+                {
+                    "res_model_id": model_id,
+                    "res_id": order.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": today + timedelta(days=days),
+                    "summary": self.env._("Approve or reject the QPA"),
+                    "note": order.qpa_reasons,
+                }
+                for user in approvers - mine.mapped("user_id")
+            ]
+        to_remove.unlink()
+        if to_create:
+            Activity.create(to_create)
+
+    # ------------------------------------------------------------------
+    # QPA log and opportunity
+    # ------------------------------------------------------------------
+    def _qpa_log_submission(self):
+        now = fields.Datetime.now()
+        self.env["scp.qpa.log"].sudo().create(
+            [
+                {
+                    "order_id": order.id,
+                    "requested_by_id": self.env.user.id,
+                    "requested_date": now,
+                    "requested_discount": order.qpa_requested_discount,
+                    "amount_untaxed": order.qpa_amount_company,
+                    "needs_md": order.qpa_needs_md,
+                    "reasons": order.qpa_reasons,
+                    "justification": order.qpa_justification,
+                }
+                for order in self
+            ]
+        )
+        for order in self.filtered("opportunity_id"):
+            order.opportunity_id.sudo().message_post(
+                body=self.env._(
+                    "QPA requested on %(order)s by %(user)s.", order=order.name, user=self.env.user.name
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _qpa_log_decisions(self):
+        """File the outcome of pending QPAs whose reviews are all decided."""
+        logs = self.sudo().qpa_log_ids.filtered(lambda log: log.state == "pending")
+        for log in logs:
+            order = log.order_id
+            reviews = order.review_ids
+            rejected = reviews.filtered(lambda r: r.status == "rejected")[:1]
+            if rejected:
+                vals = {
+                    "state": "rejected",
+                    "approver_id": rejected.done_by.id,
+                    "decided_date": rejected.reviewed_date or fields.Datetime.now(),
+                    "comment": rejected.comment,
+                }
+                message = self.env._(
+                    "QPA on %(order)s rejected by %(user)s: %(comment)s",
+                    order=order.name,
+                    user=rejected.done_by.name,
+                    comment=rejected.comment or "-",
+                )
+            elif reviews and all(r.status == "approved" for r in reviews):
+                last = reviews.sorted(lambda r: (r.reviewed_date or fields.Datetime.now(), r.sequence))[-1]
+                vals = {
+                    "state": "approved",
+                    "approved_discount": order.qpa_requested_discount,
+                    "approver_id": last.done_by.id,
+                    "decided_date": last.reviewed_date or fields.Datetime.now(),
+                    "comment": last.comment,
+                }
+                message = self.env._(
+                    "QPA on %(order)s approved by %(user)s: %(comment)s",
+                    order=order.name,
+                    user=last.done_by.name,
+                    comment=last.comment or "-",
+                )
+            else:
+                continue
+            log.write(vals)
+            # an internal note that notifies the salesperson and whoever submitted
+            order.sudo().message_post(
+                body=message,
+                subtype_xmlid="mail.mt_note",
+                partner_ids=(order.user_id | log.requested_by_id).partner_id.ids,
+            )
+            if order.opportunity_id:
+                order.opportunity_id.sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"  # pylint: disable=consider-merging-classes-inherited
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._qpa_restart_after_price_change()
+        return lines
+
     def write(self, vals):
         res = super().write(vals)
         if QPA_LINE_PRICE_FIELDS & set(vals):
             self.order_id._qpa_restart_after_price_change()
+        return res
+
+    def unlink(self):
+        orders = self.order_id
+        res = super().unlink()
+        orders.exists()._qpa_restart_after_price_change()
         return res

@@ -4,8 +4,12 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 _logger = logging.getLogger(__name__)
+
+MD_GROUP = "sales_cycle_process.group_managing_director"
+MANAGER_GROUP = "sales_team.group_sale_manager"
 
 
 class TierReview(models.Model):
@@ -17,9 +21,71 @@ class TierReview(models.Model):
         help="The waiting approval was already reminded and escalated.",
     )
 
+    # ------------------------------------------------------------------
+    # Reviewers: nobody approves their own QPA; an archived approver falls to their group
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_reviewer_fields(self):
+        return [*super()._get_reviewer_fields(), "reviewer_id.active", "requested_by"]
+
+    def _qpa_fallback_group(self, user):
+        """The approving group of a reviewer who left: managing directors or sales managers."""
+        md_group = self.env.ref(MD_GROUP)
+        return md_group if md_group in user.groups_id else self.env.ref(MANAGER_GROUP)
+
+    def _get_reviewers(self):
+        reviewers = super()._get_reviewers()
+        if self.model != "sale.order":
+            return reviewers
+        if self.reviewer_id and not self.reviewer_id.active:
+            reviewers |= self._qpa_fallback_group(self.reviewer_id).users
+        order = self.env["sale.order"].browse(self.res_id).exists()
+        return reviewers.filtered("active") - order.user_id - self.requested_by
+
+    # ------------------------------------------------------------------
+    # Decisions go to the QPA log
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if vals.get("status") in ("approved", "rejected") and not self.env.su:
+            foreign = self.filtered(lambda r: r.model == "sale.order" and self.env.user not in r.reviewer_ids)
+            if foreign:
+                raise AccessError(self.env._("Only an approver of this QPA level can approve or reject it."))
+        res = super().write(vals)
+        if vals.get("status") in ("approved", "rejected"):
+            orders = self.env["sale.order"].browse(
+                {review.res_id for review in self if review.model == "sale.order"}
+            )
+            orders.exists()._qpa_log_decisions()
+        return res
+
+    # ------------------------------------------------------------------
+    # Reminder and escalation
+    # ------------------------------------------------------------------
+    def _qpa_waiting_since(self, order):
+        """A level waits from its request or from the approval of the level before it."""
+        self.ensure_one()
+        decided = order.review_ids.filtered(lambda r: r.status == "approved" and r.reviewed_date)
+        return max([self.create_date, *decided.mapped("reviewed_date")])
+
+    def _qpa_escalation_group(self, order):
+        """The next level's group; at the top level (or without one), the managing directors."""
+        self.ensure_one()
+        definition = self.definition_id
+        next_definition = self.env["tier.definition"].search(
+            [
+                ("model", "=", "sale.order"),
+                ("company_id", "in", [False, order.company_id.id]),
+                ("sequence", "<", definition.sequence),
+                ("reviewer_group_id", "!=", False),
+            ],
+            order="sequence desc",
+            limit=1,
+        )
+        return next_definition.reviewer_group_id or self.env.ref(MD_GROUP)
+
     @api.model
     def _cron_qpa_reminder(self):
-        """Remind and escalate QPA reviews waiting longer than the set days."""
+        """Remind and escalate QPA reviews waiting longer than the set days, once per level."""
         now = fields.Datetime.now()
         reviews = self.search(
             [
@@ -28,49 +94,54 @@ class TierReview(models.Model):
                 ("qpa_escalated", "=", False),
             ]
         )
-        orders = self.env["sale.order"].browse(reviews.mapped("res_id")).exists()
-        md_group = self.env.ref("sales_cycle_process.group_managing_director")
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        order_model = self.env["ir.model"]._get_id("sale.order")
-        for review in reviews:
-            order = orders.filtered(lambda o, r=review: o.id == r.res_id)
-            if not order:
-                continue
-            days = order.company_id.qpa_reminder_days
-            if review.create_date > now - timedelta(days=days):
-                continue
-            open_reviews = order.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
-            if review.sequence != min(open_reviews.mapped("sequence")):
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    group = review.reviewer_group_id
-                    if group != md_group:
-                        group = md_group
-                    users = (review.reviewer_ids | group.users).filtered(
-                        lambda u, o=order: u.active and u != o.user_id
-                    )
-                    self.env["mail.activity"].create(
-                        [
-                            {
-                                "res_model_id": order_model,
-                                "res_id": order.id,
-                                "activity_type_id": todo.id,
-                                "user_id": user.id,
-                                "summary": self.env._("QPA waiting for approval"),
-                                "note": self.env._("This QPA has waited more than %s days.", days),
-                            }
-                            for user in users
-                        ]
-                    )
-                    order.message_post(
-                        body=self.env._(
-                            "QPA waiting more than %(days)s days: reminded the "
-                            "approvers and escalated to %(group)s.",
-                            days=days,
-                            group=group.name,
+        orders = self.env["sale.order"].browse(set(reviews.mapped("res_id"))).exists()
+        orders = orders.filtered(lambda o: o.qpa_required and o.state in ("draft", "sent"))
+        activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
+        Activity = self.env["mail.activity"]
+        existing = Activity.search(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", orders.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        for order in orders:
+            for review in order._qpa_current_reviews() & reviews:
+                days = order.company_id.qpa_reminder_days
+                if review._qpa_waiting_since(order) > now - timedelta(days=days):
+                    continue
+                try:
+                    with self.env.cr.savepoint():
+                        group = review._qpa_escalation_group(order)
+                        users = (review.reviewer_ids | group.users).filtered(
+                            lambda u, o=order, r=review: u.active and u != o.user_id and u != r.requested_by
                         )
-                    )
-                    review.qpa_escalated = True
-            except Exception:  # pylint: disable=broad-except
-                _logger.warning("QPA reminder failed for %s", order.name, exc_info=True)
+                        have = existing.filtered(lambda a, o=order: a.res_id == o.id).mapped("user_id")
+                        Activity.create(
+                            [
+                                {
+                                    "res_model_id": model_id,
+                                    "res_id": order.id,
+                                    "activity_type_id": activity_type.id,
+                                    "user_id": user.id,
+                                    "date_deadline": fields.Date.context_today(self),
+                                    "summary": self.env._("QPA waiting for approval"),
+                                    "note": self.env._("This QPA has waited more than %s days.", days),
+                                }
+                                for user in users - have
+                            ]
+                        )
+                        order.message_post(
+                            body=self.env._(
+                                "QPA waiting more than %(days)s days: reminded the "
+                                "approvers and escalated to %(group)s.",
+                                days=days,
+                                group=group.name,
+                            ),
+                            partner_ids=users.partner_id.ids,
+                            subtype_xmlid="mail.mt_note",
+                        )
+                        review.qpa_escalated = True
+                except Exception:  # pylint: disable=broad-except
+                    _logger.warning("QPA reminder failed for %s", order.name, exc_info=True)

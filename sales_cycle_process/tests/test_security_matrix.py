@@ -69,6 +69,8 @@ MATRIX = {
     "scp.forecast.consolidation": {"manager": ALL, "director": ALL},
     "scp.forecast.consolidation.line": {"manager": ALL, "director": ALL},
     "scp.forecast.analysis": dict.fromkeys(EVERY_USER, "r"),
+    # QPA log: written by submitting and deciding (as superuser), read by every role.
+    "scp.qpa.log": dict.fromkeys(EVERY_USER, "r"),
 }
 
 

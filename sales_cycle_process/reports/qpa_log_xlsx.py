@@ -1,0 +1,64 @@
+# Copyright 2026 sales_cycle_process contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class QpaLogXlsx(models.AbstractModel):
+    """QPA log: one row per submitted QPA, requested versus approved discount, approver, lead time."""
+
+    _name = "report.sales_cycle_process.qpa_log_xlsx"
+    _description = "QPA Log (XLSX)"
+    _inherit = "report.report_xlsx.abstract"
+
+    def _get_objs_for_report(self, docids, data):
+        if not docids:
+            docids = (data or {}).get("context", {}).get("active_ids") or self.env.context.get(
+                "active_ids", []
+            )
+        return self.env["scp.qpa.log"].browse(docids)
+
+    def generate_xlsx_report(self, workbook, data, objs):
+        states = dict(objs._fields["state"]._description_selection(self.env))
+        head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        percent = workbook.add_format({"num_format": "0.00"})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        sheet = workbook.add_worksheet(self.env._("QPA Log"))
+        headers = [
+            self.env._("Quotation"),
+            self.env._("Customer"),
+            self.env._("Salesperson"),
+            self.env._("Requested On"),
+            self.env._("Untaxed Amount"),
+            self.env._("Requested Discount (%)"),
+            self.env._("Approved Discount (%)"),
+            self.env._("Status"),
+            self.env._("Decided By"),
+            self.env._("Decided On"),
+            self.env._("Lead Time (Days)"),
+            self.env._("Comment"),
+        ]
+        sheet.write_row(0, 0, headers, head)
+        logs = objs.sorted(lambda log: (log.requested_date or fields.Datetime.now(), log.id))
+        for row, log in enumerate(logs, start=1):
+            sheet.write(row, 0, log.order_id.name)
+            sheet.write(row, 1, log.partner_id.display_name or "")
+            sheet.write(row, 2, log.user_id.name or "")
+            if log.requested_date:
+                sheet.write_datetime(row, 3, log.requested_date, when)
+            sheet.write_number(row, 4, log.amount_untaxed, money)
+            sheet.write_number(row, 5, log.requested_discount, percent)
+            if log.state == "approved":
+                sheet.write_number(row, 6, log.approved_discount, percent)
+            sheet.write(row, 7, states.get(log.state, ""))
+            sheet.write(row, 8, log.approver_id.name or "")
+            if log.decided_date:
+                sheet.write_datetime(row, 9, log.decided_date, when)
+            if log.state in ("approved", "rejected"):
+                sheet.write_number(row, 10, round(log.lead_time_days, 1))
+            sheet.write(row, 11, log.comment or "")
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(logs), 1), len(headers) - 1)
+        sheet.set_column(0, 2, 22)
+        sheet.set_column(3, 10, 16)
+        sheet.set_column(11, 11, 40)
