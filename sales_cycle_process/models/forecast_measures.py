@@ -1,10 +1,10 @@
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from .sales_commit import week_start
+from .sales_commit import day_start_utc, week_start
 from .sales_forecast import FORECAST_MONTHS
 
 # Settings (ir.config_parameter) and their defaults: the seed's bands, in percent.
@@ -61,8 +61,8 @@ class ScpForecastMeasures(models.AbstractModel):
     @api.model
     def _actuals(self, users, date_from, date_to):
         """Won deals (closed in the period) and confirmed orders without a deal: {user_id: amount}."""
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
         result = dict.fromkeys(users.ids, 0.0)
         for user, amount in self.env["crm.lead"]._read_group(
             [
@@ -84,7 +84,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("date_order", "<", stop),
             ],
             ["user_id"],
-            ["amount_untaxed:sum"],
+            ["amount_untaxed_company:sum"],
         ):
             result[user.id] += amount
         return result
@@ -93,8 +93,8 @@ class ScpForecastMeasures(models.AbstractModel):
     def _weekly_bookings(self, users, date_from, date_to):
         """Bookings (won deals and confirmed orders without a deal) per salesperson and ISO week:
         {user_id: {monday: amount}}, every week of the period present, empty weeks at 0."""
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
         mondays, monday = [], week_start(date_from)
         while monday <= date_to:
             mondays.append(monday)
@@ -116,7 +116,7 @@ class ScpForecastMeasures(models.AbstractModel):
                     ("date_order", "<", stop),
                 ],
                 "date_order",
-                "amount_untaxed",
+                "amount_untaxed_company",
             ),
         ]
         for model, domain, date_field, amount_field in groups:
@@ -150,8 +150,8 @@ class ScpForecastMeasures(models.AbstractModel):
     def _velocity(self, users, date_from, date_to):
         """Sales velocity, revenue per day: open opportunities × win rate × average won deal ÷ average
         sales cycle in days, from the deals won and lost in the period. {user_id: amount per day}"""
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
         Lead = self.env["crm.lead"].with_context(active_test=False)
         won = Lead.search_read(
             [
@@ -281,8 +281,8 @@ class ScpForecastMeasures(models.AbstractModel):
     @api.model
     def _unfulfilled(self, users, date_from, date_to):
         """Confirmed orders of the period not fully invoiced, against all of them: {user_id: percent}."""
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
         totals = dict.fromkeys(users.ids, 0.0)
         open_ = dict.fromkeys(users.ids, 0.0)
         for user, status, amount in self.env["sale.order"]._read_group(
@@ -293,7 +293,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("date_order", "<", stop),
             ],
             ["user_id", "invoice_status"],
-            ["amount_untaxed:sum"],
+            ["amount_untaxed_company:sum"],
         ):
             totals[user.id] += amount
             if status != "invoiced":

@@ -4,7 +4,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from ..models.sales_commit import COMMIT_CATEGORIES, commit_deadline, quarter_start, week_start
+from ..models.sales_commit import (
+    COMMIT_CATEGORIES,
+    commit_deadline,
+    local_timezone,
+    quarter_start,
+    week_start,
+)
 
 
 class ScpCommitWizard(models.TransientModel):
@@ -35,8 +41,8 @@ class ScpCommitWizard(models.TransientModel):
         hour = float(
             self.env["ir.config_parameter"].sudo().get_param("sales_cycle_process.commit_deadline_hour", 12)
         )
-        monday = week_start(now.date())
-        return monday if now <= commit_deadline(monday, hour) else monday + timedelta(days=7)
+        monday = week_start(local_timezone(self.env).fromutc(now).date())
+        return monday if now <= commit_deadline(self.env, monday, hour) else monday + timedelta(days=7)
 
     @api.depends("user_id")
     def _compute_team_id(self):
