@@ -140,6 +140,7 @@ class ScpSalesForecastLine(models.Model):
     team_id = fields.Many2one(related="forecast_id.team_id", store=True)
     submitted_month = fields.Date(related="forecast_id.month", store=True)
     state = fields.Selection(related="forecast_id.state", store=True)
+    company_id = fields.Many2one(related="forecast_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="forecast_id.currency_id")
     month = fields.Date(required=True, readonly=True)
     computed_amount = fields.Monetary(string="Open Deals", readonly=True)
