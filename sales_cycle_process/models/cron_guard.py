@@ -31,7 +31,7 @@ def single_run(key):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
             if not try_lock(self.env, key):
-                _logger.info("%s is already running in another worker: this run is skipped", key)
+                _logger.warning("%s is already running in another worker: this run is skipped", key)
                 return None
             return method(self, *args, **kwargs)
 

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .cron_guard import single_run
+
 _logger = logging.getLogger(__name__)
 
 
@@ -18,6 +20,7 @@ class TierReview(models.Model):
     )
 
     @api.model
+    @single_run("sales_cycle_process.qpa_reminder")
     def _cron_qpa_reminder(self):
         """Remind and escalate QPA reviews waiting longer than the set days."""
         now = fields.Datetime.now()
