@@ -43,6 +43,27 @@ def commit_deadline(env, monday, hour):
     return local_to_utc(env, datetime.combine(monday, time(hours, minutes)))
 
 
+class ScpSalespersonMixin(models.AbstractModel):
+    """Whose commit or forecast it is: salesperson, team, company and its currency (snapshots and
+    their wizards)."""
+
+    _name = "scp.salesperson.mixin"
+    _description = "Salesperson, Team and Company"
+
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        """For the wizards: the salesperson's team."""
+        for record in self:
+            record.team_id = record.user_id.sale_team_id
+
+
 class ScpSnapshotMixin(models.AbstractModel):
     """A submitted snapshot: readable by its audience, writable by nobody."""
 
@@ -75,14 +96,10 @@ class ScpSalesCommit(models.Model):
 
     _name = "scp.sales.commit"
     _description = "Weekly Commit"
-    _inherit = ["scp.snapshot.mixin", "mail.thread"]
+    _inherit = ["scp.salesperson.mixin", "scp.snapshot.mixin", "mail.thread"]
     _order = "week_start desc, user_id, id desc"
     _rec_name = "display_name"
 
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     week_start = fields.Date(string="Week of", required=True, readonly=True, index=True)
     submitted_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
     state = fields.Selection(SNAPSHOT_STATES, default="current", readonly=True, index=True)

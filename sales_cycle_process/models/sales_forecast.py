@@ -11,13 +11,9 @@ class ScpSalesForecast(models.Model):
 
     _name = "scp.sales.forecast"
     _description = "Monthly 12-Month Forecast"
-    _inherit = ["scp.snapshot.mixin", "mail.thread"]
+    _inherit = ["scp.salesperson.mixin", "scp.snapshot.mixin", "mail.thread"]
     _order = "month desc, user_id, id desc"
 
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     month = fields.Date(string="Submitted for", required=True, readonly=True, index=True)
     submitted_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
     state = fields.Selection(
