@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 
@@ -111,7 +112,8 @@ class ScpForecastReminder(models.AbstractModel):
                 accuracy=total["accuracy"],
                 missing=", ".join(missing.mapped("name")) or self.env._("nobody"),
             )
-            notes[team.user_id.id] = notes.get(team.user_id.id, "") + "<p>" + text + "</p>"
+            # names are escaped into the note's markup
+            notes[team.user_id.id] = notes.get(team.user_id.id, Markup()) + Markup("<p>%s</p>") % text
             managers |= team.user_id
         return self._remind(
             managers,

@@ -67,3 +67,16 @@ class TestCronRobustness(TransactionCase):
         ):
             reminders = Reminder._remind(users, xmlid, date(2026, 3, 23), "Submit your commit")
         self.assertEqual(reminders.user_id, users[0] | users[2])
+
+    def test_manager_summary_shows_names_as_text(self):
+        manager = new_test_user(self.env, "robust_mgr", groups="sales_team.group_sale_manager")
+        member = new_test_user(
+            self.env, "robust_odd", groups="sales_team.group_sale_salesman", name="Ann <b>Odd</b>"
+        )
+        team = self.env["crm.team"].create(
+            {"name": "Robust Team", "user_id": manager.id, "member_ids": [(6, 0, [member.id])]}
+        )
+        summary = self.env["scp.forecast.reminder"]._manager_summary(team, date(2026, 3, 9))
+        note = str(summary.note)
+        self.assertIn("<p>", note)
+        self.assertIn("Ann &lt;b&gt;Odd&lt;/b&gt;", note, "a name is shown as typed, not as markup")
