@@ -22,6 +22,7 @@ from . import forecast_measures
 from . import forecast_reminder
 from . import res_config_settings_forecast
 from . import forecast_analysis
+from . import sale_order_company_amount
 from . import res_partner_cadence
 from . import visit_cadence
 from . import mail_activity_cadence

@@ -236,6 +236,13 @@ class CrmLead(models.Model):
             else:
                 kept = leads.filtered("probability_override")
                 leads -= kept
+            # only the deals whose values change are written (the nightly sync touches few of them)
+            leads = leads.filtered(
+                lambda lead, vals=vals: any(lead[name] != value for name, value in vals.items())
+            )
+            kept = kept.filtered(
+                lambda lead, probability=probability: lead.automated_probability != probability
+            )
             if leads:
                 leads.with_context(ladder_gate_skip=True).write(vals)
             if kept:

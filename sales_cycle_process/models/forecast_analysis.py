@@ -14,6 +14,7 @@ class ScpForecastAnalysis(models.Model):
     )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Date(readonly=True)
     amount = fields.Float(readonly=True)
 
@@ -24,21 +25,26 @@ class ScpForecastAnalysis(models.Model):
             CREATE OR REPLACE VIEW {self._table} AS (
                 SELECT row_number() OVER () AS id, u.* FROM (
                     -- the month's forecast as submitted in that month
-                    SELECT 'forecast'::varchar AS kind, l.user_id, l.team_id, l.month AS date,
-                           l.amount::float AS amount
+                    SELECT 'forecast'::varchar AS kind, l.user_id, l.team_id, f.company_id,
+                           l.month AS date, l.amount::float AS amount
                       FROM scp_sales_forecast_line l
+                      JOIN scp_sales_forecast f ON f.id = l.forecast_id
                      WHERE l.state = 'current' AND l.submitted_month = l.month
                     UNION ALL
-                    SELECT 'commit', c.user_id, c.team_id, c.week_start, c.commit_week::float
+                    SELECT 'commit', c.user_id, c.team_id, c.company_id, c.week_start, c.commit_week::float
                       FROM scp_sales_commit c
                      WHERE c.state = 'current'
                     UNION ALL
-                    SELECT 'actual', l.user_id, l.team_id, l.date_closed::date, l.expected_revenue::float
+                    -- won deals: expected revenue is in the company currency already
+                    SELECT 'actual', l.user_id, l.team_id, l.company_id, l.date_closed::date,
+                           l.expected_revenue::float
                       FROM crm_lead l
                       JOIN crm_stage s ON s.id = l.stage_id
                      WHERE s.is_won AND l.active AND l.date_closed IS NOT NULL
                     UNION ALL
-                    SELECT 'actual', o.user_id, o.team_id, o.date_order::date, o.amount_untaxed::float
+                    -- orders in any currency, at their rate to the company currency (as sale.report)
+                    SELECT 'actual', o.user_id, o.team_id, o.company_id, o.date_order::date,
+                           (o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1.0))::float
                       FROM sale_order o
                      WHERE o.state = 'sale' AND o.opportunity_id IS NULL
                 ) u

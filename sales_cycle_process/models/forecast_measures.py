@@ -1,11 +1,10 @@
-from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from .sales_commit import week_start
+from .sales_commit import day_start_utc, week_start
 from .sales_forecast import FORECAST_MONTHS
 
 # Settings (ir.config_parameter) and their defaults: the seed's bands, in percent.
@@ -62,8 +61,8 @@ class ScpForecastMeasures(models.AbstractModel):
     @api.model
     def _actuals(self, users, date_from, date_to):
         """Won deals (closed in the period) and confirmed orders without a deal: {user_id: amount}."""
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
         result = dict.fromkeys(users.ids, 0.0)
         for user, amount in self.env["crm.lead"]._read_group(
             [
@@ -85,7 +84,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("date_order", "<", stop),
             ],
             ["user_id"],
-            ["amount_untaxed:sum"],
+            ["amount_untaxed_company:sum"],
         ):
             result[user.id] += amount
         return result
@@ -94,8 +93,8 @@ class ScpForecastMeasures(models.AbstractModel):
     def _weekly_bookings(self, users, date_from, date_to):
         """Bookings (won deals and confirmed orders without a deal) per salesperson and ISO week:
         {user_id: {monday: amount}}, every week of the period present, empty weeks at 0."""
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
         mondays, monday = [], week_start(date_from)
         while monday <= date_to:
             mondays.append(monday)
@@ -117,7 +116,7 @@ class ScpForecastMeasures(models.AbstractModel):
                     ("date_order", "<", stop),
                 ],
                 "date_order",
-                "amount_untaxed",
+                "amount_untaxed_company",
             ),
         ]
         for model, domain, date_field, amount_field in groups:
@@ -151,8 +150,8 @@ class ScpForecastMeasures(models.AbstractModel):
     def _velocity(self, users, date_from, date_to):
         """Sales velocity, revenue per day: open opportunities × win rate × average won deal ÷ average
         sales cycle in days, from the deals won and lost in the period. {user_id: amount per day}"""
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
         Lead = self.env["crm.lead"].with_context(active_test=False)
         won = Lead.search_read(
             [
@@ -270,147 +269,8 @@ class ScpForecastMeasures(models.AbstractModel):
                 ["commit_week:sum"],
             )
         }
-        # Days in UTC: the same bounds as _actuals.
-        bookings = self.with_context(tz="UTC")._weekly_bookings(
-            users, mondays[0], mondays[-1] + timedelta(days=6)
-        )
-        result = {}
-        for uid in users.ids:
-            for monday in mondays:
-                commit, actual = commits.get((uid, monday), 0.0), bookings[uid].get(monday, 0.0)
-                result[uid, monday] = (commit, actual, pct(actual, commit))
-        return result
-
-    @api.model
-    def _forecast_tracking(self, forecasts):
-        """Coverage, growth and last month's unfulfilled orders for each forecast's salesperson and month,
-        as _coverage, _growth and _unfulfilled compute them for one month, for all the forecasts at once in
-        six grouped queries: {forecast_id: {pipeline, target, coverage, pipeline_growth, commit_growth,
-        unfulfilled}}."""
-        if not forecasts:
-            return {}
-        users = forecasts.user_id
-        firsts = sorted(set(forecasts.mapped("month")))
-        start, span = firsts[0] - relativedelta(months=1), FORECAST_MONTHS - 1
-        stop = firsts[-1] + relativedelta(months=FORECAST_MONTHS)
-        months = (stop.year - firsts[0].year) * 12 + stop.month - firsts[0].month
-        pipeline = self.env["scp.sales.forecast"]._pipeline_by_month(users, firsts[0], months=months)
-        targets = self.env["scp.sales.target"]._target_amounts(users, firsts[0], stop - timedelta(days=1))
-        # The current forecast of each salesperson and month (the last one read wins, as _current_forecasts).
-        snapshots = {
-            (forecast.user_id.id, forecast.month): forecast.pipeline_total
-            for forecast in self.env["scp.sales.forecast"].search_fetch(
-                [
-                    ("user_id", "in", users.ids),
-                    ("month", ">=", start),
-                    ("month", "<=", firsts[-1]),
-                    ("state", "=", "current"),
-                ],
-                ["user_id", "month", "pipeline_total"],
-            )
-        }
-        # The latest commit of each salesperson and month (as _latest_commit_of_month).
-        commits = {}
-        for commit in self.env["scp.sales.commit"].search_fetch(
-            [
-                ("user_id", "in", users.ids),
-                ("week_start", ">=", start),
-                ("week_start", "<", firsts[-1] + relativedelta(months=1)),
-                ("state", "=", "current"),
-            ],
-            ["user_id", "week_start", "commit_total"],
-            order="week_start desc, id desc",
-        ):
-            commits.setdefault((commit.user_id.id, commit.week_start.replace(day=1)), commit.commit_total)
-        # Confirmed orders per month, all and not fully invoiced (as _unfulfilled: months in UTC).
-        orders = defaultdict(lambda: [0.0, 0.0])
-        for user, month, status, amount in (
-            self.env["sale.order"]
-            .with_context(tz="UTC")
-            ._read_group(
-                [
-                    ("user_id", "in", users.ids),
-                    ("state", "=", "sale"),
-                    ("date_order", ">=", datetime.combine(start, time.min)),
-                    ("date_order", "<", datetime.combine(firsts[-1], time.min)),
-                ],
-                ["user_id", "date_order:month", "invoice_status"],
-                ["amount_untaxed:sum"],
-            )
-        ):
-            totals = orders[user.id, month.date() if isinstance(month, datetime) else month]
-            totals[0] += amount
-            if status != "invoiced":
-                totals[1] += amount
-        pipe_by_user, target_by_user = defaultdict(list), defaultdict(list)
-        for (uid, month), amount in pipeline.items():
-            pipe_by_user[uid].append((month, amount))
-        for (uid, month), amount in targets.items():
-            target_by_user[uid].append((month, amount))
-        result = {}
-        for forecast in forecasts:
-            uid, first = forecast.user_id.id, forecast.month
-            last, previous = first + relativedelta(months=span), first - relativedelta(months=1)
-            pipe = sum(amount for month, amount in pipe_by_user[uid] if month <= last)
-            target = sum(amount for month, amount in target_by_user[uid] if first <= month <= last)
-            pipe_now, pipe_before = snapshots.get((uid, first), 0.0), snapshots.get((uid, previous), 0.0)
-            commit_now, commit_before = commits.get((uid, first), 0.0), commits.get((uid, previous), 0.0)
-            total, open_ = orders.get((uid, previous), (0.0, 0.0))
-            result[forecast.id] = {
-                "pipeline": pipe,
-                "target": target,
-                "coverage": pct(pipe, target),
-                "pipeline_growth": pct(pipe_now - pipe_before, pipe_before),
-                "commit_growth": pct(commit_now - commit_before, commit_before),
-                "unfulfilled": pct(open_, total),
-            }
-        return result
-
-    @api.model
-    def _accuracy(self, users, monday):
-        """Last week's actual against last week's commit: {user_id: (commit, actual, percent)}."""
-        last_monday = monday - timedelta(days=7)
-        commits = self._current_commits(users, last_monday)
-        actuals = self._actuals(users, last_monday, last_monday + timedelta(days=6))
-        result = {}
-        for user in users:
-            commit = commits[user.id].commit_week if user.id in commits else 0.0
-            result[user.id] = (commit, actuals[user.id], pct(actuals[user.id], commit))
-        return result
-
-    @api.model
-    def _coverage(self, users, first):
-        """Open pipeline over the 12 months against the stretched targets of the same months."""
-        pipeline = self.env["scp.sales.forecast"]._pipeline_by_month(users, first)
-        targets = self.env["scp.sales.target"]._target_amounts(
-            users, first, first + relativedelta(months=FORECAST_MONTHS - 1)
-        )
-        pipes, goals = dict.fromkeys(users.ids, 0.0), dict.fromkeys(users.ids, 0.0)
-        for (uid, _month), amount in pipeline.items():
-            pipes[uid] += amount
-        for (uid, _month), amount in targets.items():
-            goals[uid] += amount
-        return {uid: (pipes[uid], goals[uid], pct(pipes[uid], goals[uid])) for uid in users.ids}
-
-    @api.model
-    def _accuracy_by_week(self, users, mondays):
-        """Each salesperson's commit for each given week against the week's actual bookings, in three
-        grouped queries whatever the number of weeks: {(user_id, monday): (commit, actual, percent)}."""
-        mondays = sorted(set(mondays))
-        if not mondays:
-            return {}
-        commits = {
-            (user.id, week): amount
-            for user, week, amount in self.env["scp.sales.commit"]._read_group(
-                [("user_id", "in", users.ids), ("week_start", "in", mondays), ("state", "=", "current")],
-                ["user_id", "week_start:day"],
-                ["commit_week:sum"],
-            )
-        }
-        # Days in UTC: the same bounds as _actuals.
-        bookings = self.with_context(tz="UTC")._weekly_bookings(
-            users, mondays[0], mondays[-1] + timedelta(days=6)
-        )
+        # Local days: the same bounds as _actuals.
+        bookings = self._weekly_bookings(users, mondays[0], mondays[-1] + timedelta(days=6))
         result = {}
         for uid in users.ids:
             for monday in mondays:
@@ -469,8 +329,8 @@ class ScpForecastMeasures(models.AbstractModel):
     @api.model
     def _unfulfilled(self, users, date_from, date_to):
         """Confirmed orders of the period not fully invoiced, against all of them: {user_id: percent}."""
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
         totals = dict.fromkeys(users.ids, 0.0)
         open_ = dict.fromkeys(users.ids, 0.0)
         for user, status, amount in self.env["sale.order"]._read_group(
@@ -481,7 +341,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("date_order", "<", stop),
             ],
             ["user_id", "invoice_status"],
-            ["amount_untaxed:sum"],
+            ["amount_untaxed_company:sum"],
         ):
             totals[user.id] += amount
             if status != "invoiced":

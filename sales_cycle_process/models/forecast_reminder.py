@@ -2,9 +2,11 @@ import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from .cron_guard import single_run
 from .sales_commit import week_start
 
 _logger = logging.getLogger(__name__)
@@ -17,6 +19,7 @@ class ScpForecastReminder(models.AbstractModel):
     _description = "Commit and Forecast Reminders"
 
     @api.model
+    @single_run("sales_cycle_process.forecast_reminders")
     def _cron_send_reminders(self, today=None):
         today = today or fields.Date.context_today(self)
         teams = self.env["crm.team"].search([("member_ids", "!=", False)])
@@ -73,11 +76,19 @@ class ScpForecastReminder(models.AbstractModel):
             }
             for user in users
         ]
-        activities = self.env["mail.activity"]
+        Activity = self.env["mail.activity"].sudo()
+        if not vals_list:
+            return Activity
+        try:  # one batch for everybody ...
+            with self.env.cr.savepoint():
+                return Activity.create(vals_list)
+        except Exception:
+            _logger.warning("Reminders: batch creation failed, retrying one by one", exc_info=True)
+        activities = Activity  # ... or, if one of them is broken, the others one by one
         for vals in vals_list:
             try:
                 with self.env.cr.savepoint():
-                    activities |= self.env["mail.activity"].sudo().create(vals)
+                    activities |= Activity.create(vals)
             except Exception as error:
                 _logger.warning("Reminder for user %s skipped: %s", vals["user_id"], error)
         return activities
@@ -101,7 +112,8 @@ class ScpForecastReminder(models.AbstractModel):
                 accuracy=total["accuracy"],
                 missing=", ".join(missing.mapped("name")) or self.env._("nobody"),
             )
-            notes[team.user_id.id] = notes.get(team.user_id.id, "") + "<p>" + text + "</p>"
+            # names are escaped into the note's markup
+            notes[team.user_id.id] = notes.get(team.user_id.id, Markup()) + Markup("<p>%s</p>") % text
             managers |= team.user_id
         return self._remind(
             managers,

@@ -1,5 +1,5 @@
 from odoo import models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
 
@@ -14,6 +14,7 @@ class MailActivity(models.Model):
             lambda a: review_type and a.activity_type_id == review_type and a.res_model == "crm.lead"
         )
         if reviews:
+            reviews._ladder_check_reviewer()
             advice = html2plaintext(feedback or "").strip() if feedback else ""
             if not advice:
                 raise UserError(
@@ -31,3 +32,19 @@ class MailActivity(models.Model):
                 }
             )
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
+    def _ladder_check_reviewer(self):
+        """Completing an engineering review lifts the 50 % gate: only the engineer the review is
+        assigned to, an application engineer or a sales manager may do it."""
+        user = self.env.user
+        if self.env.su or user.has_group("sales_cycle_process.group_application_engineer"):
+            return
+        if user.has_group("sales_team.group_sale_manager"):
+            return
+        if any(activity.user_id != user for activity in self):
+            raise AccessError(
+                self.env._(
+                    "Only the application engineer the review is assigned to, an application engineer "
+                    "or a sales manager can complete an engineering review."
+                )
+            )

@@ -4,11 +4,13 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .cron_guard import commit_progress, single_run
 from .res_config_settings_aftersales import PARAM_PREFIX
 
 _logger = logging.getLogger(__name__)
 
 CRON_BATCH = 500
+AFTERSALES_LOCK = "sales_cycle_process.aftersales_followups"
 
 
 class SaleOrder(models.Model):
@@ -307,34 +309,48 @@ class SaleOrder(models.Model):
         return domain
 
     @api.model
+    @single_run(AFTERSALES_LOCK)
     def _cron_aftersales_followups(self, batch_size=CRON_BATCH):
         """Distributor check at shipment + N days, satisfaction call at shipment + M days.
 
         Idempotent: each step sets its flag on the order, so a second run finds nothing to do.
+        Batched: each batch is committed when run by the scheduler. An order that fails is logged
+        and left out for the rest of the run (it is retried by the next day's run), so the run
+        ends and the other orders are processed.
         """
         followup_days = self._aftersales_int_param("followup_days", 14)
         satisfaction_days = self._aftersales_int_param("satisfaction_days", 60)
-        checks = self.search(
-            self._aftersales_followup_domain("aftersales_check_done", followup_days),
-            limit=batch_size,
-        )
-        checks._aftersales_distributor_check()
-        calls = self.search(
-            self._aftersales_followup_domain("aftersales_satisfaction_planned", satisfaction_days),
-            limit=batch_size,
-        )
-        calls._aftersales_plan_satisfaction_call(satisfaction_days)
-        remaining = self.search_count(
-            self._aftersales_followup_domain("aftersales_check_done", followup_days)
-        ) + self.search_count(
-            self._aftersales_followup_domain("aftersales_satisfaction_planned", satisfaction_days)
-        )
-        # a full batch left work behind: ask the scheduler to run again soon
-        self.env["ir.cron"]._notify_progress(done=len(checks) + len(calls), remaining=remaining)
+        steps = [
+            ("aftersales_check_done", followup_days, "_aftersales_distributor_check"),
+            ("aftersales_satisfaction_planned", satisfaction_days, "_aftersales_plan_satisfaction_call"),
+        ]
+        failed, done = self.browse(), 0
+        for flag, days, method in steps:
+            while True:
+                domain = [*self._aftersales_followup_domain(flag, days), ("id", "not in", failed.ids)]
+                orders = self.search(domain, limit=batch_size)
+                if not orders:
+                    break
+                processed = getattr(orders, method)(days)
+                failed |= orders - processed
+                done += len(processed)
+                remaining = sum(
+                    self.search_count(
+                        [
+                            *self._aftersales_followup_domain(step_flag, step_days),
+                            ("id", "not in", failed.ids),
+                        ]
+                    )
+                    for step_flag, step_days, _method in steps
+                )
+                if not commit_progress(self.env, AFTERSALES_LOCK, done, remaining):
+                    return
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
-    def _aftersales_distributor_check(self):
+    def _aftersales_distributor_check(self, _days=None):
+        """Post the distributor check and plan its reminder; returns the orders done."""
         if not self:
-            return
+            return self
         template = self.env.ref("sales_cycle_process.mail_template_aftersales_distributor_check")
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_reminder")
         today = fields.Date.context_today(self)
@@ -361,10 +377,12 @@ class SaleOrder(models.Model):
             )
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)
         done.aftersales_check_done = True
+        return done
 
     def _aftersales_plan_satisfaction_call(self, satisfaction_days):
+        """Plan the satisfaction calls; returns the orders done."""
         if not self:
-            return
+            return self
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
         today = fields.Date.context_today(self)
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
@@ -382,3 +400,4 @@ class SaleOrder(models.Model):
             ]
         )
         self.aftersales_satisfaction_planned = True
+        return self

@@ -1,5 +1,6 @@
 from datetime import datetime, time, timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -19,9 +20,48 @@ def quarter_start(day):
     return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
 
 
-def commit_deadline(monday, hour):
-    """A week's commit closes on its Monday at the given hour (the managers' Monday call)."""
-    return datetime.combine(monday, time(int(hour)))
+def local_timezone(env):
+    """The timezone deadlines and periods are meant in: the user's, else the company's, else UTC."""
+    name = env.context.get("tz") or env.user.tz or env.company.partner_id.tz
+    return pytz.timezone(name) if name in pytz.all_timezones_set else pytz.utc
+
+
+def local_to_utc(env, moment):
+    """A naive local datetime as the naive UTC datetime Odoo stores."""
+    return local_timezone(env).localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def day_start_utc(env, day):
+    """The UTC instant a local calendar day starts: the bound for Datetime fields of that day."""
+    return local_to_utc(env, datetime.combine(day, time.min))
+
+
+def commit_deadline(env, monday, hour):
+    """A week's commit closes on its Monday at the given local hour (the managers' Monday call),
+    returned in UTC like ``fields.Datetime.now()``."""
+    hours, minutes = int(hour), min(59, round((hour % 1) * 60))
+    return local_to_utc(env, datetime.combine(monday, time(hours, minutes)))
+
+
+class ScpSalespersonMixin(models.AbstractModel):
+    """Whose commit or forecast it is: salesperson, team, company and its currency (snapshots and
+    their wizards)."""
+
+    _name = "scp.salesperson.mixin"
+    _description = "Salesperson, Team and Company"
+
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        """For the wizards: the salesperson's team."""
+        for record in self:
+            record.team_id = record.user_id.sale_team_id
 
 
 class ScpSnapshotMixin(models.AbstractModel):
@@ -56,14 +96,10 @@ class ScpSalesCommit(models.Model):
 
     _name = "scp.sales.commit"
     _description = "Weekly Commit"
-    _inherit = ["scp.snapshot.mixin", "mail.thread"]
+    _inherit = ["scp.salesperson.mixin", "scp.snapshot.mixin", "mail.thread"]
     _order = "week_start desc, user_id, id desc"
     _rec_name = "display_name"
 
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     week_start = fields.Date(string="Week of", required=True, readonly=True, index=True)
     submitted_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
     state = fields.Selection(SNAPSHOT_STATES, default="current", readonly=True, index=True)
@@ -107,13 +143,16 @@ class ScpSalesCommit(models.Model):
         """Store a commit snapshot; a re-submission replaces the current one and keeps it as history."""
         params = self.env["ir.config_parameter"].sudo()
         hour = float(params.get_param("sales_cycle_process.commit_deadline_hour", 12))
-        if fields.Datetime.now() > commit_deadline(monday, hour):
+        deadline = commit_deadline(self.env, monday, hour)
+        if fields.Datetime.now() > deadline:
             raise UserError(
                 self.env._(
                     "The commit for the week of %(week)s closed on %(deadline)s: it can no longer be "
                     "submitted. Tell your manager.",
                     week=monday,
-                    deadline=commit_deadline(monday, hour),
+                    deadline=fields.Datetime.context_timestamp(
+                        self.with_context(tz=local_timezone(self.env).zone), deadline
+                    ).strftime("%Y-%m-%d %H:%M %Z"),
                 )
             )
         if not team:
@@ -182,6 +221,7 @@ class ScpSalesCommitLine(models.Model):
     user_id = fields.Many2one(related="commit_id.user_id", store=True)
     week_start = fields.Date(related="commit_id.week_start", store=True)
     state = fields.Selection(related="commit_id.state", store=True)
+    company_id = fields.Many2one(related="commit_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="commit_id.currency_id")
     lead_id = fields.Many2one("crm.lead", string="Deal", required=True, readonly=True, index=True)
     amount = fields.Monetary(readonly=True)

@@ -11,13 +11,9 @@ class ScpSalesForecast(models.Model):
 
     _name = "scp.sales.forecast"
     _description = "Monthly 12-Month Forecast"
-    _inherit = ["scp.snapshot.mixin", "mail.thread"]
+    _inherit = ["scp.salesperson.mixin", "scp.snapshot.mixin", "mail.thread"]
     _order = "month desc, user_id, id desc"
 
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     month = fields.Date(string="Submitted for", required=True, readonly=True, index=True)
     submitted_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
     state = fields.Selection(
@@ -141,6 +137,7 @@ class ScpSalesForecastLine(models.Model):
     team_id = fields.Many2one(related="forecast_id.team_id", store=True)
     submitted_month = fields.Date(related="forecast_id.month", store=True)
     state = fields.Selection(related="forecast_id.state", store=True)
+    company_id = fields.Many2one(related="forecast_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="forecast_id.currency_id")
     month = fields.Date(required=True, readonly=True)
     computed_amount = fields.Monetary(string="Open Deals", readonly=True)

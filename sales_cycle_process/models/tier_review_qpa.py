@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .cron_guard import single_run
+
 _logger = logging.getLogger(__name__)
 
 MD_GROUP = "sales_cycle_process.group_managing_director"
@@ -84,6 +86,7 @@ class TierReview(models.Model):
         return next_definition.reviewer_group_id or self.env.ref(MD_GROUP)
 
     @api.model
+    @single_run("sales_cycle_process.qpa_reminder")
     def _cron_qpa_reminder(self):
         """Remind and escalate QPA reviews waiting longer than the set days, once per level."""
         now = fields.Datetime.now()

@@ -10,6 +10,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import split_every
 from odoo.tools.mail import html_sanitize
 
+from .cron_guard import commit_progress, try_lock
+
 _logger = logging.getLogger(__name__)
 
 CADENCE_BATCH = 500
@@ -169,17 +171,24 @@ class ScpCadenceRule(models.Model):
 
     def _activity_note(self):
         self.ensure_one()
-        checklist = self.env._(
-            "<p><b>Preparation</b></p><ul>"
-            "<li>Facts about our company: years in business, certifications, reference customers, "
-            "size and revenue, success cases, awards</li>"
-            "<li>Your own preparation: listen first, the technical pitch, what you may concede "
-            "without asking</li>"
-            "<li>Cases to present</li></ul>"
+        items = [
+            self.env._(
+                "Facts about our company: years in business, certifications, reference customers, "
+                "size and revenue, success cases, awards"
+            ),
+            self.env._(
+                "Your own preparation: listen first, the technical pitch, what you may concede without asking"
+            ),
+            self.env._("Cases to present"),
+        ]
+        # translated texts are escaped into the markup, never concatenated as raw HTML
+        checklist = Markup("<p><b>%s</b></p><ul>%s</ul>") % (
+            self.env._("Preparation"),
+            Markup().join(Markup("<li>%s</li>") % item for item in items),
         )
-        agenda = self.agenda or ""
-        if agenda:
-            agenda = Markup("<p><b>%s</b></p>") % self.env._("Agenda") + agenda
+        agenda = Markup()
+        if self.agenda:
+            agenda = Markup("<p><b>%s</b></p>") % self.env._("Agenda") + Markup(self.agenda)
         return html_sanitize(agenda + checklist)
 
     @api.model
@@ -187,17 +196,24 @@ class ScpCadenceRule(models.Model):
         """Plan the next due contact of every partner for every active rule.
 
         Idempotent: a partner and rule with an open activity gets nothing new; after downtime the
-        single new activity is dated at the first missed due date.
+        single new activity is dated at the first missed due date. Safe with several workers: each
+        rule is planned under its own lock, and committed rule by rule when the scheduler runs it.
         """
-        for rule in self.search([("active", "=", True)]):
+        rules = self.search([("active", "=", True)])
+        for done, rule in enumerate(rules, start=1):
             try:
                 with self.env.cr.savepoint():
                     rule._schedule(batch_size=batch_size)
             except Exception:  # one broken rule must not stop the others
                 _logger.warning("Cadence rule %s could not be scheduled", rule.display_name, exc_info=True)
+            commit_progress(self.env, None, done, len(rules) - done)
 
     def _schedule(self, batch_size=CADENCE_BATCH):
         self.ensure_one()
+        # first statement of the planning: a concurrent run of the same rule skips it
+        if not try_lock(self.env, f"sales_cycle_process.cadence_rule.{self.id}"):
+            _logger.info("Cadence %s is being planned by another worker: skipped", self.display_name)
+            return
         today = fields.Date.context_today(self)
         horizon = today + timedelta(days=self.lead_days)
         Partner = self.env["res.partner"].with_context(active_test=True)
@@ -310,6 +326,7 @@ class ScpCadenceState(models.Model):
     partner_tier = fields.Selection(related="rule_id.partner_tier", store=True)
     contact_kind = fields.Selection(related="rule_id.contact_kind", store=True)
     user_id = fields.Many2one("res.users", string="Responsible", index=True)
+    company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
     last_contact_date = fields.Date(readonly=True)
     next_due_date = fields.Date(required=True)
     activity_ids = fields.One2many("mail.activity", "cadence_state_id", string="Open Activities")

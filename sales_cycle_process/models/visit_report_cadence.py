@@ -13,6 +13,7 @@ class ScpVisitReport(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Visitor", default=lambda self: self.env.user, index=True, tracking=True
     )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, index=True)
     cadence_state_id = fields.Many2one("scp.cadence.state", string="Cadence", ondelete="set null")
     contact_kind = fields.Selection(related="cadence_state_id.contact_kind", store=True)
     lead_id = fields.Many2one(

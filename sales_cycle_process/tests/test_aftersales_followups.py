@@ -121,13 +121,46 @@ class TestAfterSalesFollowups(AfterSalesCase):
 
     def test_cron_works_in_batches(self):
         orders = self._confirmed() | self._confirmed() | self._confirmed()
-        with freeze_time(SHIPPED + timedelta(days=14)):
+        progress = []
+        with (
+            freeze_time(SHIPPED + timedelta(days=14)),
+            patch.object(
+                type(self.env["ir.cron"]), "_notify_progress", lambda cron, **kw: progress.append(kw)
+            ),
+        ):
             self.env["sale.order"]._cron_aftersales_followups(batch_size=2)
-            self.assertEqual(len(orders.filtered("aftersales_check_done")), 2)
-            self.env["sale.order"]._cron_aftersales_followups(batch_size=2)
-        self.assertTrue(all(orders.mapped("aftersales_check_done")))
+        self.assertTrue(all(orders.mapped("aftersales_check_done")), "one run goes through every batch")
+        self.assertEqual(
+            progress[0]["done"], 2, "each batch of 2 is reported (and committed by the scheduler)"
+        )
+        self.assertEqual(progress[-1]["remaining"], 0, "the run ends: nothing left for the scheduler")
         for order in orders:
             self.assertEqual(len(self._messages(order, CHECK_SUBJECT)), 1)
+
+    def test_a_batch_of_bad_orders_does_not_stall_the_run(self):
+        """Orders whose email fails are logged and left out for the rest of the run: more bad orders
+        than a batch holds neither loop the run forever nor keep the good ones waiting."""
+        good = self._confirmed()
+        bad = self._confirmed() | self._confirmed()  # newest first: the whole first batch fails
+        original = type(good).message_post_with_source
+        attempts = []
+
+        def failing(records, *args, **kwargs):
+            attempts.append(records.id)
+            if records in bad:
+                raise ValueError("broken template")
+            return original(records, *args, **kwargs)
+
+        with (
+            patch.object(type(good), "message_post_with_source", failing),
+            self.assertLogs("odoo.addons.sales_cycle_process", level="WARNING") as logs,
+            freeze_time(SHIPPED + timedelta(days=14)),
+        ):
+            self.env["sale.order"]._cron_aftersales_followups(batch_size=2)
+        self.assertTrue(good.aftersales_check_done)
+        self.assertFalse(any(bad.mapped("aftersales_check_done")), "the bad orders are retried next run")
+        self.assertEqual(sorted(a for a in attempts if a in bad.ids), sorted(bad.ids), "each tried once")
+        self.assertEqual(len([line for line in logs.output if "distributor check failed" in line]), 2)
 
     def test_satisfaction_planning_queries_do_not_grow_per_order(self):
         """Planning the calls is batched: the same number of queries for 2 and for 6 orders.

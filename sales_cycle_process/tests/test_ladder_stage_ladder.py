@@ -515,3 +515,61 @@ class TestLadderViews(LadderCase):
         self.assertGreater(
             self.env.ref("sales_cycle_process.demo_ladder_lead_press_line").qualification_completeness, 50
         )
+
+
+@tagged("post_install", "-at_install")
+class TestLadderReviewRightsAndSync(LadderCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.engineering_review_user_id = cls.engineer
+
+    def _reviewed_lead(self):
+        lead = self._new_lead(non_standard_requirements="Needs a clean-room variant")
+        review = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "=", lead.id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("sales_cycle_process.mail_activity_type_engineering_review").id,
+                ),
+            ]
+        )
+        self.assertEqual(review.user_id, self.engineer)
+        return lead, review
+
+    def test_only_the_engineer_or_a_manager_lifts_the_engineering_review_gate(self):
+        lead, review = self._reviewed_lead()
+        with self.assertRaises(AccessError):
+            review.with_user(self.salesperson).action_feedback(feedback="Looks fine to me")
+        self.assertEqual(lead.engineering_review_status, "pending", "the salesperson cannot lift the gate")
+        review.with_user(self.manager).action_feedback(feedback="Clean-room variant is standard now")
+        self.assertEqual(lead.engineering_review_status, "done")
+        self.assertEqual(lead.engineering_review_user_id, self.manager)
+
+    def test_the_assigned_engineer_completes_the_review(self):
+        lead, review = self._reviewed_lead()
+        review.with_user(self.engineer).action_feedback(feedback="Feasible")
+        self.assertEqual(lead.engineering_review_status, "done")
+
+    def test_probability_sync_writes_only_the_deals_that_changed(self):
+        stage = self.stages[1]
+        leads = self._new_lead(stage=stage) | self._new_lead(stage=stage) | self._new_lead(stage=stage)
+        self.assertEqual(leads.mapped("probability"), [25.0] * 3)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_lead SET probability = 33 WHERE id = %s", [leads[2].id])
+        self.env.invalidate_all()
+        written = []
+        original = type(leads).write
+
+        def recording_write(records, vals):
+            if records.env.context.get("ladder_gate_skip"):
+                written.extend(records.ids)
+            return original(records, vals)
+
+        with patch.object(type(leads), "write", recording_write):
+            leads._ladder_sync_probabilities(reset_override=False)
+        self.assertEqual(written, [leads[2].id], "the deals already on their stage's value are not rewritten")
+        self.assertEqual(leads[2].probability, 25.0)

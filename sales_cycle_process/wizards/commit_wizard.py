@@ -4,7 +4,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-from ..models.sales_commit import COMMIT_CATEGORIES, commit_deadline, quarter_start, week_start
+from ..models.sales_commit import (
+    COMMIT_CATEGORIES,
+    commit_deadline,
+    local_timezone,
+    quarter_start,
+    week_start,
+)
 
 
 class ScpCommitWizard(models.TransientModel):
@@ -12,13 +18,11 @@ class ScpCommitWizard(models.TransientModel):
 
     _name = "scp.commit.wizard"
     _description = "Weekly Commit Wizard"
+    _inherit = ["scp.salesperson.mixin"]
 
-    user_id = fields.Many2one(
-        "res.users", string="Salesperson", default=lambda self: self.env.user, required=True
-    )
-    team_id = fields.Many2one("crm.team", compute="_compute_team_id", readonly=False, store=True)
+    user_id = fields.Many2one(default=lambda self: self.env.user, readonly=False)
+    team_id = fields.Many2one(compute="_compute_team_id", readonly=False, store=True)
     week_start = fields.Date(string="Week of", default=lambda self: self._default_week_start(), required=True)
-    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
     line_ids = fields.One2many("scp.commit.wizard.line", "wizard_id", string="Deals")
     commit_week = fields.Monetary(compute="_compute_totals", string="Commit (week)")
     commit_month = fields.Monetary(compute="_compute_totals", string="Commit (month)")
@@ -35,13 +39,8 @@ class ScpCommitWizard(models.TransientModel):
         hour = float(
             self.env["ir.config_parameter"].sudo().get_param("sales_cycle_process.commit_deadline_hour", 12)
         )
-        monday = week_start(now.date())
-        return monday if now <= commit_deadline(monday, hour) else monday + timedelta(days=7)
-
-    @api.depends("user_id")
-    def _compute_team_id(self):
-        for wizard in self:
-            wizard.team_id = wizard.user_id.sale_team_id
+        monday = week_start(local_timezone(self.env).fromutc(now).date())
+        return monday if now <= commit_deadline(self.env, monday, hour) else monday + timedelta(days=7)
 
     @api.depends("line_ids.category", "line_ids.amount", "line_ids.date_deadline", "week_start")
     def _compute_totals(self):

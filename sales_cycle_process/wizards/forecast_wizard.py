@@ -6,21 +6,14 @@ class ScpForecastWizard(models.TransientModel):
 
     _name = "scp.forecast.wizard"
     _description = "Monthly Forecast Wizard"
+    _inherit = ["scp.salesperson.mixin"]
 
-    user_id = fields.Many2one(
-        "res.users", string="Salesperson", default=lambda self: self.env.user, required=True
-    )
-    team_id = fields.Many2one("crm.team", compute="_compute_team_id", readonly=False, store=True)
+    user_id = fields.Many2one(default=lambda self: self.env.user, readonly=False)
+    team_id = fields.Many2one(compute="_compute_team_id", readonly=False, store=True)
     month = fields.Date(default=lambda self: fields.Date.context_today(self).replace(day=1), required=True)
-    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
     comment = fields.Text()
     line_ids = fields.One2many("scp.forecast.wizard.line", "wizard_id", string="Months")
     total = fields.Monetary(compute="_compute_total", string="12-Month Forecast")
-
-    @api.depends("user_id")
-    def _compute_team_id(self):
-        for wizard in self:
-            wizard.team_id = wizard.user_id.sale_team_id
 
     @api.depends("line_ids.amount")
     def _compute_total(self):

@@ -1,0 +1,97 @@
+"""Scheduled actions under Odoo's multi-process server: two workers, one job, nothing twice.
+
+The first test commits its data through separate cursors, as two workers would, and removes it
+in a ``finally`` block.
+"""
+
+import threading
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api
+from odoo.sql_db import db_connect
+from odoo.tests import tagged
+
+from ..models.cron_guard import LOCK_NAMESPACE
+from ..models.sale_order_after_sales import AFTERSALES_LOCK
+from .aftersales_common import SHIPPED, AfterSalesCase
+
+CADENCE_LOGGER = "odoo.addons.sales_cycle_process.models.visit_cadence"
+
+
+@tagged("post_install", "-at_install")
+class TestWorkers(AfterSalesCase):
+    def _cursor(self):
+        """A connection of its own, as another worker has (not the test's transaction)."""
+        return db_connect(self.env.cr.dbname).cursor()
+
+    def _worker_env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+
+    def test_two_workers_plan_one_cadence_at_the_same_time_nothing_twice(self):
+        with self._cursor() as cr:  # committed on exit: both workers must see it
+            env = self._worker_env(cr)
+            user = env.ref("base.user_admin")
+            partner = env["res.partner"].create({"name": "Two Workers GmbH", "user_id": user.id})
+            rule = env["scp.cadence.rule"].create(
+                {
+                    "name": "Two workers call",
+                    "partner_tier": "any",
+                    "partner_filter": f"[('id', '=', {partner.id})]",
+                }
+            )
+            partner_id, rule_id = partner.id, rule.id
+        try:
+            start, errors = threading.Barrier(2), []
+
+            def worker():
+                try:
+                    with self._cursor() as cr:
+                        env = self._worker_env(cr)
+                        start.wait(timeout=30)
+                        env["scp.cadence.rule"].browse(rule_id)._schedule()
+                except Exception as error:  # reported by the assertion below
+                    errors.append(error)
+
+            threads = [threading.Thread(target=worker) for _i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            self.assertEqual(errors, [])
+            with self._cursor() as cr:
+                env = self._worker_env(cr)
+                states = env["scp.cadence.state"].search([("rule_id", "=", rule_id)])
+                activities = env["mail.activity"].search(
+                    [("res_model", "=", "res.partner"), ("res_id", "=", partner_id)]
+                )
+                self.assertEqual(len(states), 1, "one compliance line")
+                self.assertEqual(len(activities), 1, "one planned call, not one per worker")
+                self.assertEqual(activities.cadence_state_id, states)
+        finally:
+            with self._cursor() as cr:
+                env = self._worker_env(cr)
+                env["mail.activity"].search(
+                    [("res_model", "=", "res.partner"), ("res_id", "=", partner_id)]
+                ).unlink()
+                env["scp.cadence.rule"].browse(rule_id).unlink()
+                env["res.partner"].browse(partner_id).unlink()
+
+    def test_a_run_finding_the_job_busy_in_another_worker_skips_it(self):
+        order = self._confirmed()
+        with self._cursor() as other_worker:
+            other_worker.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, AFTERSALES_LOCK]
+            )
+            with (
+                freeze_time(SHIPPED + timedelta(days=14)),
+                self.assertLogs("odoo.addons.sales_cycle_process", level="WARNING") as logs,
+            ):
+                self.env["sale.order"]._cron_aftersales_followups()
+            other_worker.rollback()  # the other worker is done: its lock is released
+        self.assertIn("already running in another worker", logs.output[0])
+        self.assertFalse(order.aftersales_check_done)
+        with freeze_time(SHIPPED + timedelta(days=14)):
+            self.env["sale.order"]._cron_aftersales_followups()
+        self.assertTrue(order.aftersales_check_done)
