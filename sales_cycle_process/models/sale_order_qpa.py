@@ -62,9 +62,8 @@ class SaleOrder(models.Model):
         string="Untaxed Amount (Company Currency)",
         compute="_compute_qpa_figures",
         store=True,
-        currency_field="qpa_company_currency_id",
+        currency_field="company_currency_id",
     )
-    qpa_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     qpa_reasons = fields.Text(
         string="Why a QPA Is Needed",
         compute="_compute_qpa_required",
