@@ -61,6 +61,8 @@ class TestTimezoneCurrency(TransactionCase):
         self.assertEqual(la.week_start, date(2026, 3, 9))
 
     def _order(self, user, pricelist=None):
+        if pricelist:  # the customer's own pricelist: a standard one, no quote price approval needed
+            self.partner.property_product_pricelist = pricelist
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.partner.id,
