@@ -2,13 +2,17 @@
 
 Runs inside a throw-away database (``scp_bench``, the addon installed without demo data). The data is
 generated with raw SQL (``INSERT ... SELECT generate_series``) and the ORM caches invalidated, so the whole
-run takes a few minutes on 2 cores; every job runs in a transaction that is rolled back.
+run takes a few minutes on 2 cores; every job runs in a transaction that is rolled back. Jobs whose data
+the planner must know about ``ANALYZE`` the tables they filled: a real database's autovacuum keeps its
+statistics current, but it cannot see the rows of a transaction that has not committed, and PostgreSQL would
+plan with the statistics of empty tables (nested loops scanning a whole table per row).
 
 Every job prints one line: its time as a ratio of its baseline measured in the same run (the work nobody
 can avoid: one batch ``create``, one raw SQL ``GROUP BY``, a raw xlsxwriter write of the same cells), its SQL
 query count, and the growth of the process's peak memory, against the goal from the issue. Ratios, not
 seconds: they hold on any machine. Where the goal is "queries constant", the job runs at two sizes (1/10 of
-the data, then all of it) and prints both counts.
+the data, then all of it) and prints both counts; there a batch INSERT or UPDATE counts once, however many
+100-row statements the ORM splits it into (``OrmChunks``).
 
 Memory: each job runs in its own Python process (a fresh interpreter, so one job's freed memory does not hide
 the next one's growth). Just before the measured block the kernel's peak-RSS mark is reset (``5`` written to
@@ -64,6 +68,47 @@ def _reset_peak():
         return False
 
 
+class OrmChunks:
+    """Counts the SQL statements that only continue the ORM's previous one.
+
+    Odoo splits every batch INSERT (``create``) and every flushed UPDATE into statements of at most 100 rows
+    (``odoo.models.INSERT_BATCH_SIZE`` / ``UPDATE_BATCH_SIZE``): one ``create`` of 500 records is 5 INSERTs,
+    in the baseline as in our code. A statement is a continuation when it repeats the previous statement's
+    INSERT or UPDATE head (same table, same columns) and the previous one wrote exactly 100 rows. Queries
+    "constant per batch" count such a split statement once; a per-record loop (1-row statements) still
+    counts every statement.
+    """
+
+    count = 0
+
+    @classmethod
+    def install(cls):
+        from odoo import models, sql_db
+        from odoo.tools import SQL
+
+        execute = sql_db.Cursor.execute
+        previous = {"head": None, "rows": 0}
+
+        def head_of(code):
+            code = code.lstrip()
+            if code.startswith("INSERT INTO") and " VALUES " in code:
+                return code.split(" VALUES ", 1)[0]
+            if code.startswith("UPDATE") and "FROM (VALUES" in code:
+                return code.split("FROM (VALUES", 1)[0]
+            return None
+
+        def counting_execute(self, query, params=None, log_exceptions=True):
+            result = execute(self, query, params, log_exceptions)
+            head = head_of(query.code if isinstance(query, SQL) else str(query))
+            full = previous["rows"] in (models.INSERT_BATCH_SIZE, models.UPDATE_BATCH_SIZE)
+            if head is not None and head == previous["head"] and full:
+                cls.count += 1
+            previous.update(head=head, rows=self.rowcount)
+            return result
+
+        sql_db.Cursor.execute = counting_execute
+
+
 class Measure:
     """Wall time, SQL queries and peak-memory growth of a block."""
 
@@ -76,10 +121,13 @@ class Measure:
         exact = _reset_peak()
         before = _status_kb("VmRSS") if exact else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         queries = self.cr.sql_log_count
+        chunks = OrmChunks.count
         start = time.perf_counter()
         yield result
         result["seconds"] = time.perf_counter() - start
         result["queries"] = self.cr.sql_log_count - queries
+        # the same, counting each batch INSERT/UPDATE once however many 100-row statements the ORM split it in
+        result["batch_queries"] = result["queries"] - (OrmChunks.count - chunks)
         after = _status_kb("VmHWM") if exact else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result["peak_mb"] = max(after - before, 0) / 1024
 
@@ -247,7 +295,15 @@ def bench_form_read(env, measure, scale):
 @job("cadence scheduled action, 20,000 partners", goal_ratio=1.5)
 def bench_cadence(env, measure, scale):
     """The daily cadence cron over 20,000 partners (40% large distributors, 40% small, 20% selected
-    customers, 20 salespeople in 2 teams) against one batch ``create`` of the activities it plans."""
+    customers, 20 salespeople in 2 teams) against one batch ``create`` of the activities it plans.
+
+    Statistics: the partners are inserted by SQL in this very transaction, and the activities, cadence
+    states and followers are created by the run itself; autovacuum cannot see uncommitted rows, so PostgreSQL
+    would plan with the statistics of empty tables (estimating 1 row) and pick nested loops that scan a
+    whole table per row: Odoo's follower lookup of ``message_subscribe`` (``mail_followers`` joined to its
+    subtypes) then takes seconds per salesperson and the run hours. A real database's autovacuum keeps the
+    statistics of its tables current; the bench does the same with ``ANALYZE`` once the data is generated
+    and after each phase, while the tables still hold its rows."""
     cr = env.cr
     total = max(200, round(20000 * scale))
     sellers = sql_users(env, 20, "Cadence Seller")
@@ -255,6 +311,20 @@ def bench_cadence(env, measure, scale):
     for index, manager in enumerate(managers):
         sql_team(env, sellers[index::2], f"Cadence team {index}").user_id = manager
     env.flush_all()
+    cr.execute("SELECT coalesce(max(id), 0) FROM mail_followers")
+    (followers_before,) = cr.fetchone()
+
+    def analyze_partners():
+        cr.execute("ANALYZE res_partner, res_users, crm_team, crm_team_member")
+
+    def analyze_created():
+        # while the tables hold a run's rows: analyzed once emptied, PostgreSQL would take them for empty
+        cr.execute(
+            """
+            ANALYZE mail_activity, scp_cadence_state, mail_followers,
+                    mail_followers_mail_message_subtype_rel
+            """
+        )
 
     def add_partners(count, offset):
         cr.execute(
@@ -271,6 +341,7 @@ def bench_cadence(env, measure, scale):
             {"users": sellers, "company": env.company.id, "start": offset + 1, "stop": offset + count},
         )
         cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
+        analyze_partners()
         env.invalidate_all()
 
     Rule = env["scp.cadence.rule"]
@@ -287,13 +358,21 @@ def bench_cadence(env, measure, scale):
         env.flush_all()
 
     def forget():
-        cr.execute("DELETE FROM mail_activity WHERE cadence_state_id IS NOT NULL")
+        """Remove what a run created (activities, states, the salespeople following the partners), so the
+        next run starts from the same state; statistics are taken first, while the tables are full."""
+        env.flush_all()
+        analyze_created()
+        cr.execute("DELETE FROM mail_activity WHERE res_model = 'res.partner'")
         cr.execute("DELETE FROM scp_cadence_state")
+        cr.execute("DELETE FROM mail_followers WHERE id > %s", (followers_before,))
         env.invalidate_all()
 
     # 1/10 of the partners first, in batches of 1/10 the size: as many batches as the full run, so a
-    # set-based cron makes as many queries. It is also the warm-up.
+    # set-based cron makes as many queries. Run once unmeasured first: the warm-up fills the ORM caches (the
+    # first run reads ir.default, ir.model and message subtypes once) and gives the statistics real rows.
     add_partners(total // 10, 0)
+    run_cron(batch // 10)
+    forget()
     with measure() as small:
         run_cron(batch // 10)
     small_batches = batches(batch // 10)
@@ -313,19 +392,23 @@ def bench_cadence(env, measure, scale):
     forget()
     Activity = env["mail.activity"].with_context(mail_activity_quick_update=True)
     with measure() as base:
+        # Odoo reads each activity's record name one record at a time unless the records are in the cache:
+        # any caller creating activities in bulk reads them in one go first, as the cron does.
+        env["res.partner"].browse({vals["res_id"] for vals in vals_list}).mapped("display_name")
         Activity.create(vals_list)
         env.flush_all()
-    per_full = ours["queries"] / full_batches
+    per_full = ours["batch_queries"] / full_batches
     queries = (
-        f"{small['queries']} for {total // 10} partners in {small_batches} batches, {ours['queries']} for "
+        f"{small['batch_queries']} for {total // 10} partners in {small_batches} batches, "
+        f"{ours['batch_queries']} for {total} in {full_batches} ({per_full:.1f}/batch)"
     )
-    queries += f"{total} in {full_batches}"
     return {
         "ratio": ours["seconds"] / base["seconds"],
         "queries": ours["queries"],
         "peak_mb": ours["peak_mb"],
-        "constant": small["queries"] == ours["queries"] and small_batches == full_batches,
-        "detail": f"{len(vals_list)} activities; queries {queries} ({per_full:.1f}/batch); "
+        "constant": small["batch_queries"] == ours["batch_queries"] and small_batches == full_batches,
+        "detail": f"{len(vals_list)} activities; queries, a batch INSERT/UPDATE counted once: {queries}; "
+        f"statements {ours['queries']} vs baseline {base['queries']}; "
         f"{ours['seconds']:.1f}s vs {base['seconds']:.1f}s",
     }
 
@@ -641,6 +724,7 @@ def run_job(args, index):
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = Registry(args.database)
     func = JOBS[index][4]
+    OrmChunks.install()
     with registry.cursor() as cr:
         env = Environment(cr, SUPERUSER_ID, {"tz": "UTC"})
         res = func(env, Measure(cr), args.scale)
