@@ -64,7 +64,7 @@ class SaleOrder(models.Model):
         store=True,
         currency_field="qpa_company_currency_id",
     )
-    qpa_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    qpa_company_currency_id = fields.Many2one(related="company_id.currency_id", string="QPA Company Currency")
     qpa_reasons = fields.Text(
         string="Why a QPA Is Needed",
         compute="_compute_qpa_required",

@@ -189,6 +189,7 @@ class TestRecordRules(TransactionCase):
                 {
                     "partner_id": self.partner.id,
                     "user_id": self.alice.id,
+                    "qpa_justification": "Strategic account.",
                     "order_line": [
                         (0, 0, {"product_id": product.id, "product_uom_qty": 1, "discount": 20.0})
                     ],
