@@ -198,7 +198,7 @@ class SaleOrder(models.Model):
             over = order.order_line.filtered(
                 lambda line, t=threshold: not line.display_type and line.discount > t
             )
-            if over:
+            if threshold and over:
                 reasons.append(
                     self.env._(
                         "A line discount of %(discount)s %% is above the %(threshold)s %% threshold.",
@@ -262,7 +262,7 @@ class SaleOrder(models.Model):
             order.qpa_reasons = "\n".join(reasons) or False
             order.qpa_needs_md = bool(reasons) and (
                 order.qpa_formal_contract
-                or currency.compare_amounts(order.qpa_amount_company, md_amount) >= 0
+                or (md_amount and currency.compare_amounts(order.qpa_amount_company, md_amount) >= 0)
             )
 
     @api.depends("qpa_required", "qpa_needs_md")
@@ -576,7 +576,8 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines.order_id._qpa_restart_after_price_change()
+        # sections and notes carry no price: adding one keeps the QPA
+        lines.filtered(lambda line: not line.display_type).order_id._qpa_restart_after_price_change()
         return lines
 
     def write(self, vals):
@@ -586,7 +587,7 @@ class SaleOrderLine(models.Model):
         return res
 
     def unlink(self):
-        orders = self.order_id
+        orders = self.filtered(lambda line: not line.display_type).order_id
         res = super().unlink()
         orders.exists()._qpa_restart_after_price_change()
         return res
