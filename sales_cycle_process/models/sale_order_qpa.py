@@ -88,10 +88,14 @@ class SaleOrder(models.Model):
         store=True,
         tracking=True,
     )
-    qpa_log_ids = fields.One2many("scp.qpa.log", "order_id", string="QPA Log")
+    # the log is the sales team's: others reading the order (accounting, warehouse) do not see it
+    qpa_log_ids = fields.One2many(
+        "scp.qpa.log", "order_id", string="QPA Log", groups="sales_team.group_sale_salesman"
+    )
     qpa_approved_discount = fields.Float(
         string="Approved Discount (%)",
         compute="_compute_qpa_approved_discount",
+        compute_sudo=True,
         digits=(16, 2),
     )
 
