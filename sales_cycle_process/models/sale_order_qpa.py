@@ -279,17 +279,19 @@ class SaleOrder(models.Model):
             else:
                 order.qpa_levels = self.env._("Sales manager")
 
-    @api.depends("qpa_required", "review_ids", "review_ids.status")
+    @api.depends("qpa_required", "state", "review_ids", "review_ids.status")
     def _compute_qpa_state(self):
         for order in self:
-            statuses = set(order.review_ids.mapped("status")) - {"cancel"}
-            if not order.qpa_required:
+            statuses = set(order.review_ids.mapped("status"))
+            # a confirmed or cancelled order without reviews is past the QPA
+            if not order.qpa_required or (not statuses and order.state not in self._state_from):
                 order.qpa_state = "not_needed"
             elif not statuses:
                 order.qpa_state = "to_submit"
             elif "rejected" in statuses:
                 order.qpa_state = "rejected"
-            elif statuses <= {"approved"}:
+            elif statuses == {"approved"}:
+                # as tier validation's validation_status: every level approved, none cancelled
                 order.qpa_state = "approved"
             else:
                 order.qpa_state = "pending"
@@ -304,7 +306,17 @@ class SaleOrder(models.Model):
     # Blocking: confirm, send as final
     # ------------------------------------------------------------------
     def _qpa_unapproved(self):
-        return self.filtered(lambda o: o.qpa_required and o.qpa_state != "approved")
+        """Quotations (draft or sent) whose needed QPA is not approved."""
+        return self.filtered(
+            lambda o: o.state in self._state_from and o.qpa_required and o.qpa_state != "approved"
+        )
+
+    def _has_to_be_signed(self):
+        # the portal offers neither Sign nor Pay before the QPA is approved (both confirm the order)
+        return not self._qpa_unapproved() and super()._has_to_be_signed()
+
+    def _has_to_be_paid(self):
+        return not self._qpa_unapproved() and super()._has_to_be_paid()
 
     def action_confirm(self):
         blocked = self._qpa_unapproved()
@@ -440,7 +452,26 @@ class SaleOrder(models.Model):
 
     def restart_validation(self):
         open_logs = self.sudo().qpa_log_ids.filtered(lambda log: log.state == "pending")
-        res = super().restart_validation()
+        # QPA reviews are deleted only through this reset (see tier.review unlink)
+        res = super(SaleOrder, self.sudo()).restart_validation()
+        if open_logs:
+            open_logs.write({"state": "reset", "decided_date": fields.Datetime.now()})
+        self._qpa_sync_activities()
+        return res
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        # cancelling or resetting to draft removes the reviews (see tier.review unlink)
+        return super(SaleOrder, self.sudo())._tier_validation_check_write_remove_reviews(vals)
+
+    def unlink(self):
+        self.check_access("unlink")
+        self.sudo().review_ids.unlink()
+        return super().unlink()
+
+    def _action_cancel(self):
+        open_logs = self.sudo().qpa_log_ids.filtered(lambda log: log.state == "pending")
+        res = super()._action_cancel()
+        # a cancelled quotation closes its pending QPA and the approvers' to-dos
         if open_logs:
             open_logs.write({"state": "reset", "decided_date": fields.Datetime.now()})
         self._qpa_sync_activities()
