@@ -124,12 +124,12 @@ class TierReview(models.Model):
             orders.exists()._qpa_log_decisions()
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_qpa_review(self):
         if not self.env.su and self.filtered(lambda r: r.model == "sale.order"):
             raise UserError(
                 self.env._("A QPA review cannot be deleted: restart the approval of the quotation instead.")
             )
-        return super().unlink()
 
     # ------------------------------------------------------------------
     # Reminder and escalation
