@@ -69,6 +69,8 @@ class TestTimezoneCurrency(TransactionCase):
                 "order_line": [(0, 0, {"product_id": self.product.id, "price_unit": 1000, "tax_id": False})],
             }
         )
+        # a foreign pricelist is one of the company's standard ones here: no QPA needed
+        order.company_id.qpa_standard_pricelist_ids |= order.pricelist_id
         order.action_confirm()
         return order
 
