@@ -87,10 +87,14 @@ class SaleOrder(models.Model):
         store=True,
         tracking=True,
     )
-    qpa_log_ids = fields.One2many("scp.qpa.log", "order_id", string="QPA Log")
+    # the log is the sales team's: others reading the order (accounting, warehouse) do not see it
+    qpa_log_ids = fields.One2many(
+        "scp.qpa.log", "order_id", string="QPA Log", groups="sales_team.group_sale_salesman"
+    )
     qpa_approved_discount = fields.Float(
         string="Approved Discount (%)",
         compute="_compute_qpa_approved_discount",
+        compute_sudo=True,
         digits=(16, 2),
     )
 
@@ -197,7 +201,7 @@ class SaleOrder(models.Model):
             over = order.order_line.filtered(
                 lambda line, t=threshold: not line.display_type and line.discount > t
             )
-            if over:
+            if threshold and over:
                 reasons.append(
                     self.env._(
                         "A line discount of %(discount)s %% is above the %(threshold)s %% threshold.",
@@ -261,7 +265,7 @@ class SaleOrder(models.Model):
             order.qpa_reasons = "\n".join(reasons) or False
             order.qpa_needs_md = bool(reasons) and (
                 order.qpa_formal_contract
-                or currency.compare_amounts(order.qpa_amount_company, md_amount) >= 0
+                or (md_amount and currency.compare_amounts(order.qpa_amount_company, md_amount) >= 0)
             )
 
     @api.depends("qpa_required", "qpa_needs_md")
@@ -274,17 +278,19 @@ class SaleOrder(models.Model):
             else:
                 order.qpa_levels = self.env._("Sales manager")
 
-    @api.depends("qpa_required", "review_ids", "review_ids.status")
+    @api.depends("qpa_required", "state", "review_ids", "review_ids.status")
     def _compute_qpa_state(self):
         for order in self:
-            statuses = set(order.review_ids.mapped("status")) - {"cancel"}
-            if not order.qpa_required:
+            statuses = set(order.review_ids.mapped("status"))
+            # a confirmed or cancelled order without reviews is past the QPA
+            if not order.qpa_required or (not statuses and order.state not in self._state_from):
                 order.qpa_state = "not_needed"
             elif not statuses:
                 order.qpa_state = "to_submit"
             elif "rejected" in statuses:
                 order.qpa_state = "rejected"
-            elif statuses <= {"approved"}:
+            elif statuses == {"approved"}:
+                # as tier validation's validation_status: every level approved, none cancelled
                 order.qpa_state = "approved"
             else:
                 order.qpa_state = "pending"
@@ -299,7 +305,17 @@ class SaleOrder(models.Model):
     # Blocking: confirm, send as final
     # ------------------------------------------------------------------
     def _qpa_unapproved(self):
-        return self.filtered(lambda o: o.qpa_required and o.qpa_state != "approved")
+        """Quotations (draft or sent) whose needed QPA is not approved."""
+        return self.filtered(
+            lambda o: o.state in self._state_from and o.qpa_required and o.qpa_state != "approved"
+        )
+
+    def _has_to_be_signed(self):
+        # the portal offers neither Sign nor Pay before the QPA is approved (both confirm the order)
+        return not self._qpa_unapproved() and super()._has_to_be_signed()
+
+    def _has_to_be_paid(self):
+        return not self._qpa_unapproved() and super()._has_to_be_paid()
 
     def action_confirm(self):
         blocked = self._qpa_unapproved()
@@ -435,7 +451,26 @@ class SaleOrder(models.Model):
 
     def restart_validation(self):
         open_logs = self.sudo().qpa_log_ids.filtered(lambda log: log.state == "pending")
-        res = super().restart_validation()
+        # QPA reviews are deleted only through this reset (see tier.review unlink)
+        res = super(SaleOrder, self.sudo()).restart_validation()
+        if open_logs:
+            open_logs.write({"state": "reset", "decided_date": fields.Datetime.now()})
+        self._qpa_sync_activities()
+        return res
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        # cancelling or resetting to draft removes the reviews (see tier.review unlink)
+        return super(SaleOrder, self.sudo())._tier_validation_check_write_remove_reviews(vals)
+
+    def unlink(self):
+        self.check_access("unlink")
+        self.sudo().review_ids.unlink()
+        return super().unlink()
+
+    def _action_cancel(self):
+        open_logs = self.sudo().qpa_log_ids.filtered(lambda log: log.state == "pending")
+        res = super()._action_cancel()
+        # a cancelled quotation closes its pending QPA and the approvers' to-dos
         if open_logs:
             open_logs.write({"state": "reset", "decided_date": fields.Datetime.now()})
         self._qpa_sync_activities()
@@ -575,7 +610,8 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines.order_id._qpa_restart_after_price_change()
+        # sections and notes carry no price: adding one keeps the QPA
+        lines.filtered(lambda line: not line.display_type).order_id._qpa_restart_after_price_change()
         return lines
 
     def write(self, vals):
@@ -585,7 +621,7 @@ class SaleOrderLine(models.Model):
         return res
 
     def unlink(self):
-        orders = self.order_id
+        orders = self.filtered(lambda line: not line.display_type).order_id
         res = super().unlink()
         orders.exists()._qpa_restart_after_price_change()
         return res

@@ -4,7 +4,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .cron_guard import single_run
 
@@ -12,6 +12,17 @@ _logger = logging.getLogger(__name__)
 
 MD_GROUP = "sales_cycle_process.group_managing_director"
 MANAGER_GROUP = "sales_team.group_sale_manager"
+# what tier validation itself creates and writes on a QPA review as the acting user (no sudo)
+QPA_REVIEW_CREATE_FIELDS = {"model", "res_id", "definition_id", "requested_by", "sequence", "status"}
+QPA_REVIEW_WRITE_FIELDS = {
+    "status",
+    "done_by",
+    "reviewed_date",
+    "comment",
+    "can_review",
+    "qpa_escalated",
+    "last_reminder_date",
+}
 
 
 class TierReview(models.Model):
@@ -47,11 +58,64 @@ class TierReview(models.Model):
     # ------------------------------------------------------------------
     # Decisions go to the QPA log
     # ------------------------------------------------------------------
-    def write(self, vals):
-        if vals.get("status") in ("approved", "rejected") and not self.env.su:
-            foreign = self.filtered(lambda r: r.model == "sale.order" and self.env.user not in r.reviewer_ids)
-            if foreign:
+    # ------------------------------------------------------------------
+    # Guard: every internal user may create/write/unlink tier.review (OCA's access rows), so a
+    # QPA review changes only the way tier validation changes it
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("model") != "sale.order":
+                    continue
+                if (
+                    set(vals) - QPA_REVIEW_CREATE_FIELDS
+                    or vals.get("status", "waiting") != "waiting"
+                    or vals.get("requested_by", self.env.uid) != self.env.uid
+                ):
+                    raise AccessError(
+                        self.env._("A QPA review is created only by submitting the quotation for approval.")
+                    )
+        return super().create(vals_list)
+
+    def _qpa_check_write(self, vals):
+        qpa = self.filtered(lambda r: r.model == "sale.order")
+        if not qpa or self.env.su:
+            return
+        if set(vals) - QPA_REVIEW_WRITE_FIELDS:
+            raise AccessError(self.env._("The approvers and levels of a QPA cannot be changed by hand."))
+        if "done_by" in vals and vals["done_by"] != self.env.uid:
+            raise AccessError(self.env._("A QPA decision is always recorded in the name of who takes it."))
+        status = vals.get("status")
+        if not status:
+            return
+        if qpa.filtered(lambda r: r.status not in ("waiting", "pending")):
+            raise AccessError(self.env._("A decided QPA level cannot be changed: restart the approval."))
+        if status in ("approved", "rejected"):
+            if vals.get("done_by") != self.env.uid:
+                raise AccessError(
+                    self.env._("A QPA decision is always recorded in the name of who takes it.")
+                )
+            if qpa.filtered(lambda r: self.env.user not in r.reviewer_ids):
                 raise AccessError(self.env._("Only an approver of this QPA level can approve or reject it."))
+        elif status == "cancel":
+            # tier validation cancels the waiting levels only after a rejection
+            rejected = (
+                self.sudo()
+                .search(
+                    [
+                        ("model", "=", "sale.order"),
+                        ("res_id", "in", qpa.mapped("res_id")),
+                        ("status", "=", "rejected"),
+                    ]
+                )
+                .mapped("res_id")
+            )
+            if qpa.filtered(lambda r: r.res_id not in rejected):
+                raise AccessError(self.env._("A QPA level cannot be cancelled by hand."))
+
+    def write(self, vals):
+        self._qpa_check_write(vals)
         res = super().write(vals)
         if vals.get("status") in ("approved", "rejected"):
             orders = self.env["sale.order"].browse(
@@ -59,6 +123,13 @@ class TierReview(models.Model):
             )
             orders.exists()._qpa_log_decisions()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_qpa_review(self):
+        if not self.env.su and self.filtered(lambda r: r.model == "sale.order"):
+            raise UserError(
+                self.env._("A QPA review cannot be deleted: restart the approval of the quotation instead.")
+            )
 
     # ------------------------------------------------------------------
     # Reminder and escalation
