@@ -5,9 +5,14 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     corrective_action_ids = fields.One2many(
-        "sale.corrective.action", "partner_id", string="Corrective Actions"
+        "sale.corrective.action",
+        "partner_id",
+        string="Corrective Actions",
+        groups="sales_team.group_sale_salesman",
     )
-    corrective_action_count = fields.Integer(compute="_compute_corrective_action_count")
+    corrective_action_count = fields.Integer(
+        compute="_compute_corrective_action_count", groups="sales_team.group_sale_salesman"
+    )
 
     def _compute_corrective_action_count(self):
         counts = dict(

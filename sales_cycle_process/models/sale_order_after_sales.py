@@ -78,8 +78,16 @@ class SaleOrder(models.Model):
         copy=False,
         tracking=True,
     )
-    corrective_action_ids = fields.One2many("sale.corrective.action", "order_id", string="Corrective Actions")
-    corrective_action_count = fields.Integer(compute="_compute_corrective_action_count")
+    # Accountants and stock users open orders too: the corrective actions are the sales roles' only.
+    corrective_action_ids = fields.One2many(
+        "sale.corrective.action",
+        "order_id",
+        string="Corrective Actions",
+        groups="sales_team.group_sale_salesman",
+    )
+    corrective_action_count = fields.Integer(
+        compute="_compute_corrective_action_count", groups="sales_team.group_sale_salesman"
+    )
 
     @api.depends("end_user_partner_id", "partner_id")
     def _compute_aftersales_customer_id(self):

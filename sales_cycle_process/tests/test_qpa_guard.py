@@ -127,6 +127,18 @@ class TestQpaGuard(QpaCase):
         self.assertAlmostEqual(values["qpa_approved_discount"], 15.0)
         with self.assertRaises(AccessError):
             order.with_user(accountant).read(["qpa_log_ids"])
+        # every field this addon puts on the order and partner forms reads for them (after-sales included)
+        for record in (order, order.partner_id):
+            record = record.with_user(accountant)
+            form = record.get_views([(False, "form")])
+            ours = {
+                name: {}
+                for name in form["models"][record._name]["fields"]
+                if record._fields[name]._module == "sales_cycle_process"
+                and record._fields[name].type not in ("one2many", "many2many", "many2one")
+            }
+            self.assertTrue(ours)
+            self.assertEqual(record.web_read(ours)[0]["id"], record.id)
 
     def test_confirmed_order_is_past_the_qpa(self):
         order = self._quotation(discount=5.0)
