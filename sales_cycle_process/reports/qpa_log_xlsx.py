@@ -8,21 +8,15 @@ class QpaLogXlsx(models.AbstractModel):
 
     _name = "report.sales_cycle_process.qpa_log_xlsx"
     _description = "QPA Log (XLSX)"
-    _inherit = "report.report_xlsx.abstract"
-
-    def _get_objs_for_report(self, docids, data):
-        if not docids:
-            docids = (data or {}).get("context", {}).get("active_ids") or self.env.context.get(
-                "active_ids", []
-            )
-        return self.env["scp.qpa.log"].browse(docids)
+    _inherit = "scp.xlsx.report.mixin"
+    _scp_model = "scp.qpa.log"
 
     def generate_xlsx_report(self, workbook, data, objs):
         states = dict(objs._fields["state"]._description_selection(self.env))
-        head = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+        fmt = self._scp_formats(workbook)
+        head, money = fmt["head"], fmt["money"]
         when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        percent = workbook.add_format({"num_format": "0.00"})
-        money = workbook.add_format({"num_format": "#,##0.00"})
+        percent = workbook.add_format({"num_format": "0.00"})  # discounts are stored in percent
         sheet = workbook.add_worksheet(self.env._("QPA Log"))
         headers = [
             self.env._("Quotation"),
