@@ -113,10 +113,12 @@ class SaleOrder(models.Model):
     @api.depends(
         "order_line.price_subtotal",
         "order_line.price_unit",
+        "order_line.discount",
         "order_line.product_uom_qty",
         "order_line.product_uom",
         "order_line.product_id",
         "order_line.display_type",
+        "order_line.combo_item_id",
         "currency_id",
         "company_id",
         "date_order",
@@ -124,12 +126,18 @@ class SaleOrder(models.Model):
     def _compute_qpa_figures(self):
         for order in self:
             company = order.company_id or self.env.company
-            gross = net = cost = 0.0
+            gross = offered = net = cost = 0.0
             costs_known = True
-            for line in order.order_line.filtered(lambda item: not item.display_type):
+            # a combo's own line carries no price: its items do, at a share of the combo's price
+            lines = order.order_line.filtered(
+                lambda item: not item.display_type and item.product_type != "combo"
+            )
+            for line in lines:
                 product = line.product_id
+                # list price and offered price in the unit price's own terms (taxes included or not),
+                # so that a tax-included price is not mistaken for a discount
                 list_price = line.price_unit
-                if product and product.lst_price:
+                if product and product.lst_price and not line.combo_item_id:
                     list_price = product.uom_id._compute_price(product.lst_price, line.product_uom)
                     if order.currency_id and order.currency_id != company.currency_id:
                         list_price = company.currency_id._convert(
@@ -139,6 +147,7 @@ class SaleOrder(models.Model):
                             order.date_order or fields.Date.context_today(order),
                         )
                 gross += max(list_price, line.price_unit) * line.product_uom_qty
+                offered += line.price_unit * (1 - (line.discount or 0.0) / 100) * line.product_uom_qty
                 net += line.price_subtotal
                 unit_cost = product.with_company(company).standard_price if product else 0.0
                 if unit_cost <= 0:
@@ -148,8 +157,8 @@ class SaleOrder(models.Model):
                 cost += unit_cost * qty
             amount_company = order._qpa_to_company_currency(net)
             order.qpa_amount_company = amount_company
-            order.qpa_requested_discount = (gross - net) / gross * 100 if gross > 0 else 0.0
-            order.qpa_margin_known = costs_known and bool(amount_company) and bool(order.order_line)
+            order.qpa_requested_discount = (gross - offered) / gross * 100 if gross > 0 else 0.0
+            order.qpa_margin_known = costs_known and bool(amount_company) and bool(lines)
             order.qpa_margin = (
                 (amount_company - cost) / amount_company * 100 if order.qpa_margin_known else 0.0
             )

@@ -1,5 +1,6 @@
 # Copyright 2026 sales_cycle_process contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -225,6 +226,58 @@ class TestQpaApproval(QpaCase):
         # lowering the discount sends it back to be submitted again
         order.order_line.discount = 12
         self.assertEqual(order.qpa_state, "to_submit")
+
+    def test_requested_discount_ignores_included_taxes_and_combo_shares(self):
+        self.env.company.qpa_total_discount_threshold = 5.0
+        # a price that includes taxes is not a discount off the (tax-included) list price
+        tax = self.env["account.tax"].create(
+            {"name": "VAT 20 % incl.", "amount": 20.0, "price_include_override": "tax_included"}
+        )
+        taxed = self.env["product.product"].create(
+            {"name": "Taxed Machine", "list_price": 1200.0, "standard_price": 600.0, "taxes_id": tax.ids}
+        )
+        order = self.env["sale.order"].create(
+            {"partner_id": self.partner.id, "order_line": [Command.create({"product_id": taxed.id})]}
+        )
+        self.assertEqual((order.order_line.price_unit, order.amount_untaxed), (1200.0, 1000.0))
+        self.assertAlmostEqual(order.qpa_requested_discount, 0.0)
+        self.assertFalse(order.qpa_required)
+        order.order_line.discount = 8.0
+        self.assertAlmostEqual(order.qpa_requested_discount, 8.0)
+        self.assertIn("total discount of 8.0 %", order.qpa_reasons)
+        # a combo sold at its list price: its items' shares of the price are not discounts
+        items = self.env["product.product"].create(
+            [{"name": "Filler", "list_price": 700.0}, {"name": "Capper", "list_price": 500.0}]
+        )
+        combos = self.env["product.combo"].create(
+            [
+                {"name": "Filling", "combo_item_ids": [Command.create({"product_id": items[0].id})]},
+                {"name": "Capping", "combo_item_ids": [Command.create({"product_id": items[1].id})]},
+            ]
+        )
+        line_product = self.env["product.product"].create(
+            {"name": "Bottling Line", "type": "combo", "list_price": 1000.0, "combo_ids": combos.ids}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner.id,
+                "order_line": [Command.create({"product_id": line_product.id, "price_unit": 0.0})],
+            }
+        )
+        order.order_line = [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "price_unit": price,
+                    "combo_item_id": combo.combo_item_ids.id,
+                    "linked_line_id": order.order_line.id,
+                }
+            )
+            for product, combo, price in zip(items, combos, (583.33, 416.67), strict=True)
+        ]
+        self.assertAlmostEqual(order.amount_untaxed, 1000.0)
+        self.assertAlmostEqual(order.qpa_requested_discount, 0.0)
+        self.assertFalse(order.qpa_required)
 
     def test_approvers_notified_with_activity_and_message(self):
         activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
