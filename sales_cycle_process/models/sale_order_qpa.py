@@ -450,12 +450,12 @@ class SaleOrder(models.Model):
 
     def _validate_tier(self, tiers=False):
         res = super()._validate_tier(tiers=tiers)
-        self._qpa_sync_activities()
+        self._qpa_sync_activities(decision=self.env._("QPA approved"))
         return res
 
     def _rejected_tier(self, tiers=False):
         res = super()._rejected_tier(tiers=tiers)
-        self._qpa_sync_activities()
+        self._qpa_sync_activities(decision=self.env._("QPA rejected"))
         return res
 
     def restart_validation(self):
@@ -494,8 +494,12 @@ class SaleOrder(models.Model):
         first = min(open_reviews.mapped("sequence"))
         return open_reviews.filtered(lambda r: r.sequence == first)
 
-    def _qpa_sync_activities(self):
-        """Each approver of the level the QPA waits for has one QPA activity; others have none."""
+    def _qpa_sync_activities(self, decision=None):
+        """Each approver of the level the QPA waits for has one QPA activity; others have none.
+
+        ``decision``: the current user just approved or rejected; their own QPA to-do is marked done
+        with that feedback (it stays in the chatter) instead of being removed.
+        """
         activity_type = self.env.ref(QPA_ACTIVITY_TYPE)
         md_group = self.env.ref("sales_cycle_process.group_managing_director")
         Activity = self.env["mail.activity"].sudo()
@@ -533,6 +537,11 @@ class SaleOrder(models.Model):
                 }
                 for user in approvers - mine.mapped("user_id")
             ]
+        if decision:
+            done = to_remove.filtered(lambda a: a.user_id == self.env.user)
+            if done:
+                done.action_feedback(feedback=decision)
+            to_remove -= done
         to_remove.unlink()
         if to_create:
             Activity.create(to_create)

@@ -295,6 +295,10 @@ class TestQpaApproval(QpaCase):
         self.assertEqual(activities.user_id, self.director)
         order = self._decide(order, self.director)
         self.assertFalse(order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        # each approver's to-do is marked done in the chatter, in their name, not silently removed
+        done = order.message_ids.filtered(lambda m: m.mail_activity_type_id == activity_type)
+        self.assertEqual(done.author_id, self.manager.partner_id | self.director.partner_id)
+        self.assertTrue(all("QPA approved" in (m.body or "") for m in done))
 
     def test_sales_admin_prepares_and_salesperson_submits(self):
         order = self._quotation(qpa_justification=False)
