@@ -23,6 +23,27 @@ QPA_ORDER_TERM_FIELDS = {
     "qpa_non_standard_terms",
     "qpa_formal_contract",
 }
+# what the rules deciding whether a QPA is needed read (see _qpa_reason_list)
+QPA_RULE_DEPENDS = (
+    "order_line.discount",
+    "order_line.display_type",
+    "qpa_requested_discount",
+    "qpa_margin",
+    "qpa_margin_known",
+    "qpa_amount_company",
+    "qpa_non_standard_terms",
+    "qpa_formal_contract",
+    "payment_term_id",
+    "pricelist_id",
+    "partner_id",
+    "company_id.qpa_discount_threshold",
+    "company_id.qpa_total_discount_threshold",
+    "company_id.qpa_margin_threshold",
+    "company_id.qpa_amount_threshold",
+    "company_id.qpa_md_amount_threshold",
+    "company_id.qpa_standard_payment_term_ids",
+    "company_id.qpa_standard_pricelist_ids",
+)
 QPA_ACTIVITY_TYPE = "sales_cycle_process.mail_act_qpa_approval"
 
 
@@ -64,11 +85,8 @@ class SaleOrder(models.Model):
         store=True,
         currency_field="company_currency_id",
     )
-    qpa_reasons = fields.Text(
-        string="Why a QPA Is Needed",
-        compute="_compute_qpa_required",
-        store=True,
-    )
+    # not stored: the reasons read in the language of whoever reads them
+    qpa_reasons = fields.Text(string="Why a QPA Is Needed", compute="_compute_qpa_reasons")
     qpa_required = fields.Boolean(
         string="QPA Required",
         compute="_compute_qpa_required",
@@ -181,101 +199,94 @@ class SaleOrder(models.Model):
         )
         return term_ok, pricelist_ok
 
-    @api.depends(
-        "order_line.discount",
-        "order_line.display_type",
-        "qpa_requested_discount",
-        "qpa_margin",
-        "qpa_margin_known",
-        "qpa_amount_company",
-        "qpa_non_standard_terms",
-        "qpa_formal_contract",
-        "payment_term_id",
-        "pricelist_id",
-        "partner_id",
-        "company_id.qpa_discount_threshold",
-        "company_id.qpa_total_discount_threshold",
-        "company_id.qpa_margin_threshold",
-        "company_id.qpa_amount_threshold",
-        "company_id.qpa_md_amount_threshold",
-        "company_id.qpa_standard_payment_term_ids",
-        "company_id.qpa_standard_pricelist_ids",
-    )
+    def _qpa_reason_list(self):
+        """Why the quotation needs a QPA, one sentence per rule it breaks (empty: no QPA)."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        currency = company.currency_id
+        reasons = []
+        threshold = company.qpa_discount_threshold
+        over = self.order_line.filtered(lambda line, t=threshold: not line.display_type and line.discount > t)
+        if threshold and over:
+            reasons.append(
+                self.env._(
+                    "A line discount of %(discount)s %% is above the %(threshold)s %% threshold.",
+                    discount=round(max(over.mapped("discount")), 2),
+                    threshold=threshold,
+                )
+            )
+        total = company.qpa_total_discount_threshold
+        if total and self.qpa_requested_discount > total:
+            reasons.append(
+                self.env._(
+                    "The total discount of %(discount)s %% off list prices is above the "
+                    "%(threshold)s %% threshold.",
+                    discount=round(self.qpa_requested_discount, 2),
+                    threshold=total,
+                )
+            )
+        margin = company.qpa_margin_threshold
+        if margin and self.qpa_margin_known and self.qpa_margin < margin:
+            reasons.append(
+                self.env._(
+                    "The margin of %(margin)s %% is below the %(threshold)s %% minimum.",
+                    margin=round(self.qpa_margin, 2),
+                    threshold=margin,
+                )
+            )
+        amount = company.qpa_amount_threshold
+        if amount and currency.compare_amounts(self.qpa_amount_company, amount) > 0:
+            reasons.append(
+                self.env._(
+                    "The untaxed amount of %(amount)s %(currency)s is above the %(threshold)s "
+                    "%(currency)s threshold.",
+                    amount=currency.round(self.qpa_amount_company),
+                    threshold=amount,
+                    currency=currency.name,
+                )
+            )
+        term_ok, pricelist_ok = self._qpa_standard_terms()
+        if not term_ok:
+            reasons.append(
+                self.env._(
+                    "The payment terms %(terms)s are not the customer's standard ones.",
+                    terms=self.payment_term_id.display_name,
+                )
+            )
+        if not pricelist_ok:
+            reasons.append(
+                self.env._(
+                    "The pricelist %(pricelist)s is not the customer's standard one.",
+                    pricelist=self.pricelist_id.display_name,
+                )
+            )
+        if self.qpa_non_standard_terms:
+            reasons.append(self.env._("The quotation has non-standard terms."))
+        if self.qpa_formal_contract:
+            reasons.append(
+                self.env._("The customer requires a formal contract: the managing director must approve.")
+            )
+        return reasons
+
+    @api.depends(*QPA_RULE_DEPENDS)
     def _compute_qpa_required(self):
         for order in self:
             company = order.company_id or self.env.company
-            currency = company.currency_id
-            reasons = []
-            threshold = company.qpa_discount_threshold
-            over = order.order_line.filtered(
-                lambda line, t=threshold: not line.display_type and line.discount > t
-            )
-            if threshold and over:
-                reasons.append(
-                    self.env._(
-                        "A line discount of %(discount)s %% is above the %(threshold)s %% threshold.",
-                        discount=round(max(over.mapped("discount")), 2),
-                        threshold=threshold,
-                    )
-                )
-            total = company.qpa_total_discount_threshold
-            if total and order.qpa_requested_discount > total:
-                reasons.append(
-                    self.env._(
-                        "The total discount of %(discount)s %% off list prices is above the "
-                        "%(threshold)s %% threshold.",
-                        discount=round(order.qpa_requested_discount, 2),
-                        threshold=total,
-                    )
-                )
-            margin = company.qpa_margin_threshold
-            if margin and order.qpa_margin_known and order.qpa_margin < margin:
-                reasons.append(
-                    self.env._(
-                        "The margin of %(margin)s %% is below the %(threshold)s %% minimum.",
-                        margin=round(order.qpa_margin, 2),
-                        threshold=margin,
-                    )
-                )
-            amount = company.qpa_amount_threshold
-            if amount and currency.compare_amounts(order.qpa_amount_company, amount) > 0:
-                reasons.append(
-                    self.env._(
-                        "The untaxed amount of %(amount)s %(currency)s is above the %(threshold)s "
-                        "%(currency)s threshold.",
-                        amount=currency.round(order.qpa_amount_company),
-                        threshold=amount,
-                        currency=currency.name,
-                    )
-                )
-            term_ok, pricelist_ok = order._qpa_standard_terms()
-            if not term_ok:
-                reasons.append(
-                    self.env._(
-                        "The payment terms %(terms)s are not the customer's standard ones.",
-                        terms=order.payment_term_id.display_name,
-                    )
-                )
-            if not pricelist_ok:
-                reasons.append(
-                    self.env._(
-                        "The pricelist %(pricelist)s is not the customer's standard one.",
-                        pricelist=order.pricelist_id.display_name,
-                    )
-                )
-            if order.qpa_non_standard_terms:
-                reasons.append(self.env._("The quotation has non-standard terms."))
-            if order.qpa_formal_contract:
-                reasons.append(
-                    self.env._("The customer requires a formal contract: the managing director must approve.")
-                )
+            required = bool(order._qpa_reason_list())
             md_amount = company.qpa_md_amount_threshold
-            order.qpa_required = bool(reasons)
-            order.qpa_reasons = "\n".join(reasons) or False
-            order.qpa_needs_md = bool(reasons) and (
+            order.qpa_required = required
+            order.qpa_needs_md = required and bool(
                 order.qpa_formal_contract
-                or (md_amount and currency.compare_amounts(order.qpa_amount_company, md_amount) >= 0)
+                or (
+                    md_amount
+                    and company.currency_id.compare_amounts(order.qpa_amount_company, md_amount) >= 0
+                )
             )
+
+    @api.depends(*QPA_RULE_DEPENDS)
+    def _compute_qpa_reasons(self):
+        for order in self:
+            order.qpa_reasons = "\n".join(order._qpa_reason_list()) or False
 
     @api.depends("qpa_required", "qpa_needs_md")
     def _compute_qpa_levels(self):
