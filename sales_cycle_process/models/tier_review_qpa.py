@@ -140,20 +140,16 @@ class TierReview(models.Model):
         decided = order.review_ids.filtered(lambda r: r.status == "approved" and r.reviewed_date)
         return max([self.create_date, *decided.mapped("reviewed_date")])
 
-    def _qpa_escalation_group(self, order):
-        """The next level's group; at the top level (or without one), the managing directors."""
+    def _qpa_escalation_group(self, order, definitions):
+        """The next level's group; at the top level (or without one), the managing directors.
+
+        ``definitions``: the sale order tier definitions with a reviewer group, read once per run.
+        """
         self.ensure_one()
-        definition = self.definition_id
-        next_definition = self.env["tier.definition"].search(
-            [
-                ("model", "=", "sale.order"),
-                ("company_id", "in", [False, order.company_id.id]),
-                ("sequence", "<", definition.sequence),
-                ("reviewer_group_id", "!=", False),
-            ],
-            order="sequence desc",
-            limit=1,
-        )
+        sequence = self.definition_id.sequence
+        next_definition = definitions.filtered(
+            lambda d: d.company_id in (order.company_id, d.company_id.browse()) and d.sequence < sequence
+        ).sorted("sequence", reverse=True)[:1]
         return next_definition.reviewer_group_id or self.env.ref(MD_GROUP)
 
     @api.model
@@ -180,6 +176,9 @@ class TierReview(models.Model):
             ]
         )
         model_id = self.env["ir.model"]._get_id("sale.order")
+        definitions = self.env["tier.definition"].search(
+            [("model", "=", "sale.order"), ("reviewer_group_id", "!=", False)]
+        )
         for order in orders:
             for review in order._qpa_current_reviews() & reviews:
                 days = order.company_id.qpa_reminder_days
@@ -187,7 +186,7 @@ class TierReview(models.Model):
                     continue
                 try:
                     with self.env.cr.savepoint():
-                        group = review._qpa_escalation_group(order)
+                        group = review._qpa_escalation_group(order, definitions)
                         users = (review.reviewer_ids | group.users).filtered(
                             lambda u, o=order, r=review: u.active and u != o.user_id and u != r.requested_by
                         )
