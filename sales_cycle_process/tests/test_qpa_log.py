@@ -7,7 +7,7 @@ import openpyxl
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .qpa_common import QpaCase
 
@@ -63,6 +63,11 @@ class TestQpaLog(QpaCase):
         self.assertEqual(by_order[rejected.name][11], "Too deep.")
         self.assertEqual(by_order[pending.name][7:9], ("Pending", None))
 
+
+@tagged("post_install", "-at_install")
+class TestQpaDemo(TransactionCase):
+    """The demo company's QPAs, as installed (QpaCase empties the approving groups)."""
+
     def test_demo_quotations_fill_the_log(self):
         demo = self.env.ref("sales_cycle_process.demo_qpa_order_approved", raise_if_not_found=False)
         if not demo:
@@ -74,3 +79,17 @@ class TestQpaLog(QpaCase):
         md = self.env.ref("sales_cycle_process.demo_qpa_order_md")
         self.assertEqual((md.qpa_state, md.qpa_needs_md), ("pending", True))
         self.assertEqual(md.next_review, "Next: QPA level 2: managing director")
+        # submitted by the salesperson and decided by the sales manager, as users do, not by OdooBot
+        demo_user = self.env.ref("base.user_demo")
+        sandra = self.env.ref("sales_cycle_process.demo_user_sales_manager")
+        self.assertEqual((md | demo | pending).qpa_log_ids.requested_by_id, demo_user)
+        self.assertEqual(demo.qpa_log_ids.approver_id, sandra)
+        self.assertEqual(demo.qpa_log_ids.comment, "Approved: regional demo site.")
+        # the managing director level waits for the administrator, who has it on their to-do list
+        admin = self.env.ref("base.user_admin")
+        md_review = md.review_ids.filtered(lambda r: r.status == "pending")
+        self.assertIn(admin, md_review.reviewer_ids)
+        self.assertTrue(md_review.can_review)
+        activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
+        todos = (md | pending).activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual({(a.res_id, a.user_id) for a in todos}, {(md.id, admin), (pending.id, sandra)})
