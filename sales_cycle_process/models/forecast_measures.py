@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -206,22 +207,6 @@ class ScpForecastMeasures(models.AbstractModel):
         return {commit.user_id.id: commit for commit in commits}
 
     @api.model
-    def _latest_commit_of_month(self, users, first):
-        commits = self.env["scp.sales.commit"].search(
-            [
-                ("user_id", "in", users.ids),
-                ("week_start", ">=", first),
-                ("week_start", "<", first + relativedelta(months=1)),
-                ("state", "=", "current"),
-            ],
-            order="week_start desc",
-        )
-        result = {}
-        for commit in commits:
-            result.setdefault(commit.user_id.id, commit)
-        return result
-
-    @api.model
     def _current_forecasts(self, users, first):
         forecasts = self.env["scp.sales.forecast"].search(
             [("user_id", "in", users.ids), ("month", "=", first), ("state", "=", "current")]
@@ -243,16 +228,40 @@ class ScpForecastMeasures(models.AbstractModel):
     @api.model
     def _coverage(self, users, first):
         """Open pipeline over the 12 months against the stretched targets of the same months."""
-        pipeline = self.env["scp.sales.forecast"]._pipeline_by_month(users, first)
-        targets = self.env["scp.sales.target"]._target_amounts(
-            users, first, first + relativedelta(months=FORECAST_MONTHS - 1)
+        coverage = self._coverage_by_month(users, [first])
+        return {uid: coverage[uid, first] for uid in users.ids}
+
+    @api.model
+    def _coverage_by_month(self, users, months):
+        """_coverage for each of ``months`` (first days), in two grouped queries whatever their number:
+        {(user_id, month): (pipeline, target, percent)}. A month's pipeline is every open deal closing
+        before the end of its 12 months (overdue ones included), its target the sum of its 12 targets."""
+        months = sorted(set(months))
+        if not months:
+            return {}
+        span = (months[-1].year - months[0].year) * 12 + months[-1].month - months[0].month
+        pipeline = self.env["scp.sales.forecast"]._pipeline_by_month(
+            users, months[0], months=span + FORECAST_MONTHS
         )
-        pipes, goals = dict.fromkeys(users.ids, 0.0), dict.fromkeys(users.ids, 0.0)
-        for (uid, _month), amount in pipeline.items():
-            pipes[uid] += amount
-        for (uid, _month), amount in targets.items():
-            goals[uid] += amount
-        return {uid: (pipes[uid], goals[uid], pct(pipes[uid], goals[uid])) for uid in users.ids}
+        targets = self.env["scp.sales.target"]._target_amounts(
+            users, months[0], months[-1] + relativedelta(months=FORECAST_MONTHS - 1)
+        )
+        pipes, goals = defaultdict(list), defaultdict(dict)
+        for (uid, month), amount in pipeline.items():
+            pipes[uid].append((month, amount))
+        for (uid, month), amount in targets.items():
+            goals[uid][month] = amount
+        windows = {
+            first: [first + relativedelta(months=i) for i in range(FORECAST_MONTHS)] for first in months
+        }
+        result = {}
+        for uid in users.ids:
+            user_pipes, user_goals = pipes[uid], goals[uid]
+            for first, window in windows.items():
+                pipe = sum(amount for month, amount in user_pipes if month <= window[-1])
+                goal = sum(user_goals.get(month, 0.0) for month in window) if user_goals else 0.0
+                result[uid, first] = (pipe, goal, pct(pipe, goal))
+        return result
 
     @api.model
     def _accuracy_by_week(self, users, mondays):
@@ -282,48 +291,71 @@ class ScpForecastMeasures(models.AbstractModel):
     def _forecast_tracking(self, forecasts):
         """Coverage, growth and last month's unfulfilled orders for each forecast's salesperson and month:
         {forecast_id: {pipeline, target, coverage, pipeline_growth, commit_growth, unfulfilled}}.
-        Computed month by month for all the salespeople at once: the queries grow with the months
-        printed, not with the forecasts."""
+        Coverage and growth for all the months and salespeople in a few grouped queries; unfulfilled orders
+        one query per month printed (its bounds are local days)."""
+        users = forecasts.user_id
+        months = set(forecasts.mapped("month"))
+        coverage = self._coverage_by_month(users, months)
+        growth = self._growth_by_month(users, months)
+        unfulfilled = {
+            first: self._unfulfilled(users, first - relativedelta(months=1), first - timedelta(days=1))
+            for first in months
+        }
         result = {}
-        for first, month_forecasts in forecasts.grouped("month").items():
-            users = month_forecasts.user_id
-            coverage = self._coverage(users, first)
-            growth = self._growth(users, first)
-            unfulfilled = self._unfulfilled(users, first - relativedelta(months=1), first - timedelta(days=1))
-            for forecast in month_forecasts:
-                uid = forecast.user_id.id
-                result[forecast.id] = {
-                    "pipeline": coverage[uid][0],
-                    "target": coverage[uid][1],
-                    "coverage": coverage[uid][2],
-                    "pipeline_growth": growth[uid]["pipeline"],
-                    "commit_growth": growth[uid]["commit"],
-                    "unfulfilled": unfulfilled[uid],
-                }
+        for forecast in forecasts:
+            key = (forecast.user_id.id, forecast.month)
+            result[forecast.id] = {
+                "pipeline": coverage[key][0],
+                "target": coverage[key][1],
+                "coverage": coverage[key][2],
+                "pipeline_growth": growth[key]["pipeline"],
+                "commit_growth": growth[key]["commit"],
+                "unfulfilled": unfulfilled[forecast.month][forecast.user_id.id],
+            }
         return result
 
     @api.model
     def _growth(self, users, first):
         """Pipeline (from the forecast snapshots) and commit (latest commit of the month) month on month."""
-        previous = first - relativedelta(months=1)
-        forecasts, last_forecasts = (
-            self._current_forecasts(users, first),
-            self._current_forecasts(users, previous),
-        )
-        commits, last_commits = (
-            self._latest_commit_of_month(users, first),
-            self._latest_commit_of_month(users, previous),
-        )
+        growth = self._growth_by_month(users, [first])
+        return {uid: growth[uid, first] for uid in users.ids}
+
+    @api.model
+    def _growth_by_month(self, users, months):
+        """_growth for each of ``months`` (first days), in two queries whatever their number:
+        {(user_id, month): {pipeline, commit}} in percent against the month before."""
+        months = sorted(set(months))
+        if not months:
+            return {}
+        wanted = sorted(set(months) | {first - relativedelta(months=1) for first in months})
+        pipelines = {
+            (forecast.user_id.id, forecast.month): forecast.pipeline_total
+            for forecast in self.env["scp.sales.forecast"].search(
+                [("user_id", "in", users.ids), ("month", "in", wanted), ("state", "=", "current")]
+            )
+        }
+        # the latest commit of each month: the first met in descending weeks
+        commits = {}
+        for commit in self.env["scp.sales.commit"].search(
+            [
+                ("user_id", "in", users.ids),
+                ("week_start", ">=", wanted[0]),
+                ("week_start", "<", wanted[-1] + relativedelta(months=1)),
+                ("state", "=", "current"),
+            ],
+            order="week_start desc",
+        ):
+            commits.setdefault((commit.user_id.id, commit.week_start.replace(day=1)), commit.commit_total)
         result = {}
-        for user in users:
-            pipe_now = forecasts[user.id].pipeline_total if user.id in forecasts else 0.0
-            pipe_before = last_forecasts[user.id].pipeline_total if user.id in last_forecasts else 0.0
-            commit_now = commits[user.id].commit_total if user.id in commits else 0.0
-            commit_before = last_commits[user.id].commit_total if user.id in last_commits else 0.0
-            result[user.id] = {
-                "pipeline": pct(pipe_now - pipe_before, pipe_before),
-                "commit": pct(commit_now - commit_before, commit_before),
-            }
+        for uid in users.ids:
+            for first in months:
+                previous = first - relativedelta(months=1)
+                pipe_now, pipe_before = pipelines.get((uid, first), 0.0), pipelines.get((uid, previous), 0.0)
+                commit_now, commit_before = commits.get((uid, first), 0.0), commits.get((uid, previous), 0.0)
+                result[uid, first] = {
+                    "pipeline": pct(pipe_now - pipe_before, pipe_before),
+                    "commit": pct(commit_now - commit_before, commit_before),
+                }
         return result
 
     @api.model

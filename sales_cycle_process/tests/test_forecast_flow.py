@@ -371,6 +371,28 @@ class TestForecastFlow(TransactionCase):
         self.assertAlmostEqual(measures["G2"].value, 0.2)  # pipeline growth
         self.assertTrue(measures._charts)
 
+    def test_forecast_pack_measures_of_several_months_match_each_month(self):
+        """The pack computes coverage and growth for all its months at once: each row shows what the
+        Monday dashboard's one-month measures show for that salesperson and month."""
+        forecasts = self.forecast_feb | self.forecast_mar
+        measures = self.env["scp.forecast.measures"]
+        tracked = measures._forecast_tracking(forecasts)
+        for forecast in forecasts:
+            with self.subTest(month=forecast.month):
+                users, first = forecast.user_id, forecast.month
+                pipeline, target, coverage = measures._coverage(users, first)[users.id]
+                growth = measures._growth(users, first)[users.id]
+                row = tracked[forecast.id]
+                self.assertEqual(
+                    (row["pipeline"], row["target"], row["coverage"]), (pipeline, target, coverage)
+                )
+                self.assertEqual(
+                    (row["pipeline_growth"], row["commit_growth"]), (growth["pipeline"], growth["commit"])
+                )
+        self.assertAlmostEqual(tracked[self.forecast_mar.id]["pipeline_growth"], 20.0)
+        # one month by itself: the pipeline of March's 12 months and the targets of those months
+        self.assertEqual(tracked[self.forecast_mar.id]["pipeline"], 32400)
+
     def test_waterfall_slipped_grew_shrank(self):
         with freeze_time("2026-03-14 10:00:00"):
             self.l2.write({"expected_revenue": 6000, "date_deadline": "2026-03-27"})
