@@ -4,6 +4,8 @@ from datetime import date
 import openpyxl
 from freezegun import freeze_time
 
+from odoo import fields
+from odoo.addons.sales_cycle_process.models.sales_commit import week_start
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
@@ -442,3 +444,19 @@ class TestForecastFlow(TransactionCase):
         # 10,000 + 8,000; actual 10,000 won + 500 ordered.
         self.assertEqual(dict(groups), {"forecast": 13000, "commit": 18000, "actual": 10500})
         self.assertFalse(self.env["scp.forecast.analysis"].with_user(self.bob).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestForecastDemo(TransactionCase):
+    def test_demo_monday_shows_last_weeks_actual(self):
+        lead = self.env.ref("sales_cycle_process.demo_playbook_lead_won", raise_if_not_found=False)
+        if not lead:
+            self.skipTest("installed without demo data")
+        admin = self.env.ref("base.user_admin")
+        today = fields.Date.context_today(lead.with_user(admin))
+        monday = week_start(today)
+        # the demo deal was won last week: the Monday accuracy compares it with last week's commit
+        commit, actual, _percent = (
+            self.env["scp.forecast.measures"].with_user(admin)._accuracy(admin, monday)[admin.id]
+        )
+        self.assertEqual((commit, actual), (85000.0, 120000.0))
