@@ -425,7 +425,9 @@ class SaleOrder(models.Model):
                 )
             )
         reviews = super().request_validation()
-        submitted = self.browse(reviews.mapped("res_id")).filtered("qpa_required")
+        # one review per level: an order with two levels appears twice in res_id
+        submitted_ids = set(reviews.mapped("res_id"))
+        submitted = self.filtered(lambda o: o.id in submitted_ids and o.qpa_required)
         if submitted:
             submitted._qpa_log_submission()
             submitted._qpa_sync_activities()

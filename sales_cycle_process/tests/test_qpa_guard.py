@@ -15,6 +15,7 @@ class TestQpaGuard(QpaCase):
         order = self._quotation(discount=0.0, qpa_formal_contract=True)
         order.with_user(self.salesperson).request_validation()
         self.assertEqual(len(order.review_ids), 2)
+        self.assertEqual(len(order.qpa_log_ids), 1, "two levels, one submission: one log row")
         return order
 
     def test_salesperson_cannot_forge_an_approved_review(self):
