@@ -484,8 +484,21 @@ class SaleOrder(models.Model):
         # cancelling or resetting to draft removes the reviews (see tier.review unlink)
         return super(SaleOrder, self.sudo())._tier_validation_check_write_remove_reviews(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_qpa_history(self):
+        filed = self.sudo().filtered("qpa_log_ids")
+        if filed:
+            raise UserError(
+                self.env._(
+                    "%(orders)s went through a quote price approval (QPA): cancel it instead of deleting "
+                    "it, so that the QPA log keeps its history.",
+                    orders=", ".join(filed.mapped("name")),
+                )
+            )
+
     def unlink(self):
         self.check_access("unlink")
+        self._unlink_except_qpa_history()  # before the reviews go (the ondelete check runs in super)
         self.sudo().review_ids.unlink()
         return super().unlink()
 

@@ -94,10 +94,12 @@ class TestQpaGuard(QpaCase):
         self.assertFalse(order.review_ids)
         order.with_user(self.salesperson).action_draft()
         order.with_user(self.salesperson).request_validation()
-        order.with_user(self.manager).unlink()
-        self.assertFalse(
-            self.env["tier.review"].search([("model", "=", "sale.order"), ("res_id", "=", order.id)])
-        )
+        # a quotation with a QPA history is cancelled, not deleted: the QPA log keeps it
+        with self.assertRaisesRegex(UserError, "cancel it instead of deleting it"):
+            order.with_user(self.manager).unlink()
+        self.assertTrue(order.exists())
+        self.assertEqual(len(order.qpa_log_ids), 4)
+        self.assertTrue(order.review_ids)
 
     def test_portal_offers_no_sign_nor_pay_before_approval(self):
         order = self._quotation(require_signature=True, require_payment=True, prepayment_percent=1.0)
