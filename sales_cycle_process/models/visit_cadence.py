@@ -282,6 +282,10 @@ class ScpCadenceRule(models.Model):
             moved = todo.filtered(lambda s, users=users: s.user_id != users[s.partner_id.id])
             for user, user_states in moved.grouped(lambda s, users=users: users[s.partner_id.id]).items():
                 user_states.user_id = user
+            # write the batch and drop its records from the ORM cache: memory stays that of one batch
+            self.env.flush_all()
+            for model in ("mail.activity", "mail.followers", "scp.cadence.state", "res.partner"):
+                self.env[model].invalidate_model()
         if self.skipped_partner_ids != skipped:
             self.skipped_partner_ids = skipped
 
