@@ -484,8 +484,7 @@ class SaleOrder(models.Model):
         # cancelling or resetting to draft removes the reviews (see tier.review unlink)
         return super(SaleOrder, self.sudo())._tier_validation_check_write_remove_reviews(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_qpa_history(self):
+    def _check_unlink_qpa_history(self):
         filed = self.sudo().filtered("qpa_log_ids")
         if filed:
             raise UserError(
@@ -498,7 +497,8 @@ class SaleOrder(models.Model):
 
     def unlink(self):
         self.check_access("unlink")
-        self._unlink_except_qpa_history()  # before the reviews go (the ondelete check runs in super)
+        # checked here, not in an @api.ondelete: tier validation deletes the reviews before those run
+        self._check_unlink_qpa_history()
         self.sudo().review_ids.unlink()
         return super().unlink()
 
