@@ -20,6 +20,8 @@ registry.category("web_tour.tours").add("scp_welcome_letter_tour", {
         },
         {
             content: "Back on the order, no error",
+            // the PDF is rendered by wkhtmltopdf first: on a loaded machine that takes more than 10 s
+            timeout: 60000,
             trigger: "body:not(:has(.o_error_dialog)) .o_form_view .o_statusbar_buttons button[name=action_print_welcome_letter]:enabled",
         },
     ],
