@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import split_every
 from odoo.tools.mail import html_sanitize
 
@@ -294,7 +294,8 @@ class ScpCadenceRule(models.Model):
 
         :returns: the partners whose activity could not be created
         """
-        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        # only the planning links an activity to a cadence (mail.activity refuses it from a client)
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         failed = self.env["res.partner"]
         if not vals_list:
             return failed
@@ -357,7 +358,24 @@ class ScpCadenceState(models.Model):
             due = state.next_due_date
             state.overdue_days = (today - due).days if due and due < today else 0
 
+    def _check_contact_written_by_server(self, vals_list):
+        if not self.env.su and any("last_contact_date" in vals for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "The last contact of a cadence is recorded by marking its activity done, not typed in."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_contact_written_by_server(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_contact_written_by_server([vals])
+        return super().write(vals)
+
     def _mark_contacted(self, date):
         """Record a contact on ``date`` and move the next due date by the rule's interval."""
-        for rule, states in self.grouped("rule_id").items():
+        for rule, states in self.sudo().grouped("rule_id").items():
             states.write({"last_contact_date": date, "next_due_date": date + rule._interval()})
