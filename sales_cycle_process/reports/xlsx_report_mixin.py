@@ -46,6 +46,13 @@ class ScpXlsxReportMixin(models.AbstractModel):
             "month": workbook.add_format({"num_format": "yyyy-mm"}),
         }
 
+    def _scp_text(self, sheet, row, col, value, cell_format=None):
+        """Write user text as text (never a formula or a link); an empty value leaves the cell blank."""
+        if value:
+            sheet.write_string(row, col, value, cell_format)
+        else:
+            sheet.write_blank(row, col, None, cell_format)
+
     def _scp_rows(self, model, domain, fnames, order=None):
         """The stored fields ``fnames`` of the records of ``model`` matching ``domain``, as tuples read in
         one SQL query, without loading the records into the ORM cache. Access rights and record rules apply
