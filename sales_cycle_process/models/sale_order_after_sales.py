@@ -336,8 +336,19 @@ class SaleOrder(models.Model):
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
         return self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
-    def action_satisfaction_ok(self):
+    def _check_satisfaction_allowed(self):
         self.check_access("write")
+        unconfirmed = self.filtered(lambda o: o.state != "sale")
+        if unconfirmed:
+            raise UserError(
+                self.env._(
+                    "The customer's satisfaction is recorded on confirmed orders only: %s.",
+                    ", ".join(unconfirmed.mapped("name")),
+                )
+            )
+
+    def action_satisfaction_ok(self):
+        self._check_satisfaction_allowed()
         for order in self:
             order._aftersales_satisfaction_activities().action_feedback(
                 feedback=self.env._("Equipment operating OK: pleased to be of service.")
@@ -346,7 +357,7 @@ class SaleOrder(models.Model):
         return True
 
     def action_satisfaction_not_ok(self):
-        self.check_access("write")
+        self._check_satisfaction_allowed()
         self._aftersales_satisfaction_activities().action_feedback(
             feedback=self.env._("Equipment not operating OK: corrective action started.")
         )

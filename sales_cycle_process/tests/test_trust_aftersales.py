@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .aftersales_common import PARAM, SHIPPED, AfterSalesCase
@@ -114,6 +114,18 @@ class TestTrustAfterSales(AfterSalesCase):
         self.assertEqual(order.satisfaction_state, "ok")
         # the salesperson's ordinary edits are untouched
         order.with_user(self.salesperson).write({"shipment_date": SHIPPED + timedelta(days=1)})
+
+    def test_satisfaction_only_on_confirmed_orders(self):
+        quotation = self._order()
+        for action in ("action_satisfaction_ok", "action_satisfaction_not_ok"):
+            with self.subTest(action=action), self.assertRaises(UserError):
+                getattr(quotation.with_user(self.salesperson), action)()
+        self.assertFalse(quotation.satisfaction_state)
+        self.assertFalse(quotation.corrective_action_ids)
+        # another salesperson's order is refused by the access rules
+        theirs = self._confirmed(user=self.other_salesperson)
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.salesperson).action_satisfaction_not_ok()
 
     # --- the scheduled action survives one bad record ----------------------------------------------------
     def _poison_activities(self, bad, xmlid):
