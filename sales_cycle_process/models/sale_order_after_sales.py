@@ -175,9 +175,9 @@ class SaleOrder(models.Model):
                 return user
         return self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
 
-    def _aftersales_without_email(self, partner_field="partner_id"):
-        """The orders whose customer (``partner_field``) has no e-mail address."""
-        return self.filtered(lambda o: not o[partner_field].email)
+    def _aftersales_without_email(self):
+        """The orders whose ordering customer (who gets the acknowledgment and the check) has no e-mail."""
+        return self.filtered(lambda o: not o.partner_id.email)
 
     def _aftersales_note_no_email(self, what):
         for order in self:
