@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 PARAM_PREFIX = "sales_cycle_process.aftersales_"
+# The distributor check comes before the satisfaction call (60 to 90 days after shipment).
+MAX_FOLLOWUP_DAYS = 59
 
 
 class ResConfigSettings(models.TransientModel):
@@ -55,4 +57,12 @@ class ResConfigSettings(models.TransientModel):
             if not 60 <= settings.aftersales_satisfaction_days <= 90:
                 raise ValidationError(
                     self.env._("The satisfaction call must come between 60 and 90 days after shipment.")
+                )
+            if settings.aftersales_followup_days > MAX_FOLLOWUP_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The distributor check must come at most %s days after shipment, "
+                        "before the satisfaction call.",
+                        MAX_FOLLOWUP_DAYS,
+                    )
                 )

@@ -5,12 +5,24 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .cron_guard import commit_progress, single_run
-from .res_config_settings_aftersales import PARAM_PREFIX
+from .res_config_settings_aftersales import MAX_FOLLOWUP_DAYS, PARAM_PREFIX
 
 _logger = logging.getLogger(__name__)
 
 CRON_BATCH = 500
 AFTERSALES_LOCK = "sales_cycle_process.aftersales_followups"
+# What the after-sales flow records on an order: set by the server only, never by a client.
+AFTERSALES_SERVER_FIELDS = frozenset(
+    {
+        "aftersales_ack_sent",
+        "welcome_letter_sent",
+        "aftersales_check_done",
+        "aftersales_check_sent",
+        "aftersales_satisfaction_planned",
+        "aftersales_support_handover",
+        "satisfaction_state",
+    }
+)
 
 
 class SaleOrder(models.Model):
@@ -66,7 +78,13 @@ class SaleOrder(models.Model):
     aftersales_ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
     # --- follow-ups -----------------------------------------------------------------------------
     shipment_date = fields.Date(tracking=True, copy=False)
-    aftersales_check_done = fields.Boolean(string="Distributor Check Sent", readonly=True, copy=False)
+    aftersales_check_done = fields.Boolean(string="Distributor Check Done", readonly=True, copy=False)
+    aftersales_check_sent = fields.Boolean(
+        string="Distributor Check E-mailed",
+        readonly=True,
+        copy=False,
+        help="Not set when the customer has no e-mail address: the chatter says so, the salesperson calls.",
+    )
     aftersales_satisfaction_planned = fields.Boolean(
         string="Satisfaction Call Planned", readonly=True, copy=False
     )
@@ -126,17 +144,70 @@ class SaleOrder(models.Model):
         for order in self:
             order.corrective_action_count = counts.get(order._origin, 0)
 
+    # --- server-managed flags -------------------------------------------------------------------
+    def _aftersales_check_server_fields(self, vals_list):
+        if self.env.su:
+            return
+        forged = set().union(*(AFTERSALES_SERVER_FIELDS & set(vals) for vals in vals_list))
+        if forged:
+            names = ", ".join(sorted(self._fields[fname]._description_string(self.env) for fname in forged))
+            raise AccessError(
+                self.env._(
+                    "These after-sales steps are recorded by the follow-up itself, not typed in: %s.", names
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._aftersales_check_server_fields(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._aftersales_check_server_fields([vals])
+        return super().write(vals)
+
+    def _aftersales_followup_user(self):
+        """Who gets this order's follow-ups: the salesperson, or the sales team's leader when the
+        salesperson is archived or missing, or the user running the step, or the administrator."""
+        self.ensure_one()
+        for user in (self.user_id, self.team_id.user_id, self.env.user):
+            if user and user.active:
+                return user
+        return self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+
+    def _aftersales_without_email(self):
+        """The orders whose ordering customer (who gets the acknowledgment and the check) has no e-mail."""
+        return self.filtered(lambda o: not o.partner_id.email)
+
+    def _aftersales_note_no_email(self, what):
+        for order in self:
+            order.message_post(
+                body=self.env._(
+                    "%(what)s was not e-mailed: %(partner)s has no e-mail address. "
+                    "Add one to the contact, or contact them by phone.",
+                    what=what,
+                    partner=order.partner_id.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
     # --- settings helpers -----------------------------------------------------------------------
     @api.model
     def _aftersales_param(self, key, default=False):
         return self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + key, default)
 
     @api.model
-    def _aftersales_int_param(self, key, default):
+    def _aftersales_int_param(self, key, default, low=None, high=None):
+        """An integer setting; ``default`` when it is not a number or outside ``low``..``high`` (a value
+        written around the settings' checks, e.g. in System Parameters), with a warning in the log."""
         try:
-            return int(self._aftersales_param(key, default))
+            value = int(self._aftersales_param(key, default))
         except (TypeError, ValueError):
             return default
+        if (low is not None and value < low) or (high is not None and value > high):
+            _logger.warning("After-sales setting %s is out of bounds (%s): %s is used", key, value, default)
+            return default
+        return value
 
     # --- confirmation ---------------------------------------------------------------------------
     def _action_confirm(self):
@@ -152,15 +223,24 @@ class SaleOrder(models.Model):
         )
         if not template:
             return
-        for order in self.filtered(lambda o: not o.aftersales_ack_sent):
+        todo = self.filtered(lambda o: not o.aftersales_ack_sent)
+        no_email = todo._aftersales_without_email()
+        no_email._aftersales_note_no_email(self.env._("The order acknowledgment"))
+        sent = todo - no_email
+        for order in sent:
             order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-        self.aftersales_ack_sent = True
+        sent.sudo().aftersales_ack_sent = True
 
     def _aftersales_plan_handover(self):
         orders = self.filtered(lambda o: not o.aftersales_support_handover)
         if not orders:
             return
-        support_user = self.env["res.users"].browse(self._aftersales_int_param("support_user_id", 0)).exists()
+        support_user = (
+            self.env["res.users"]
+            .browse(self._aftersales_int_param("support_user_id", 0))
+            .exists()
+            .filtered("active")
+        )
         if not support_user:
             for order in orders:
                 order.message_post(
@@ -182,7 +262,7 @@ class SaleOrder(models.Model):
                 for order in orders
             ]
         )
-        orders.aftersales_support_handover = True
+        orders.sudo().aftersales_support_handover = True
 
     def _aftersales_activity_vals(self, activity_type, user, summary, deadline):
         self.ensure_one()
@@ -248,7 +328,7 @@ class SaleOrder(models.Model):
                 body=self.env._("Soft copy of the welcome letter sent to Production (%s).", address),
                 attachment_ids=attachment.ids,
             )
-        self.welcome_letter_sent = True
+        self.sudo().welcome_letter_sent = True
         return True
 
     # --- satisfaction outcome -------------------------------------------------------------------
@@ -256,26 +336,39 @@ class SaleOrder(models.Model):
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
         return self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
+    def _check_satisfaction_allowed(self):
+        self.check_access("write")
+        unconfirmed = self.filtered(lambda o: o.state != "sale")
+        if unconfirmed:
+            raise UserError(
+                self.env._(
+                    "The customer's satisfaction is recorded on confirmed orders only: %s.",
+                    ", ".join(unconfirmed.mapped("name")),
+                )
+            )
+
     def action_satisfaction_ok(self):
+        self._check_satisfaction_allowed()
         for order in self:
             order._aftersales_satisfaction_activities().action_feedback(
                 feedback=self.env._("Equipment operating OK: pleased to be of service.")
             )
-        self.satisfaction_state = "ok"
+        self.sudo().satisfaction_state = "ok"
         return True
 
     def action_satisfaction_not_ok(self):
+        self._check_satisfaction_allowed()
         self._aftersales_satisfaction_activities().action_feedback(
             feedback=self.env._("Equipment not operating OK: corrective action started.")
         )
-        self.satisfaction_state = "not_ok"
+        self.sudo().satisfaction_state = "not_ok"
         today = fields.Date.context_today(self)
         actions = self.env["sale.corrective.action"].create(
             [
                 {
                     "name": self.env._("Corrective action for %s", order.name),
                     "order_id": order.id,
-                    "owner_id": (order.user_id or self.env.user).id,
+                    "owner_id": order._aftersales_followup_user().id,
                     "date_due": today + timedelta(days=14),
                     "description": self.env._("The customer reports the equipment is not operating OK."),
                 }
@@ -326,8 +419,8 @@ class SaleOrder(models.Model):
         and left out for the rest of the run (it is retried by the next day's run), so the run
         ends and the other orders are processed.
         """
-        followup_days = self._aftersales_int_param("followup_days", 14)
-        satisfaction_days = self._aftersales_int_param("satisfaction_days", 60)
+        followup_days = self._aftersales_int_param("followup_days", 14, 1, MAX_FOLLOWUP_DAYS)
+        satisfaction_days = self._aftersales_int_param("satisfaction_days", 60, 60, 90)
         steps = [
             ("aftersales_check_done", followup_days, "_aftersales_distributor_check"),
             ("aftersales_satisfaction_planned", satisfaction_days, "_aftersales_plan_satisfaction_call"),
@@ -339,7 +432,14 @@ class SaleOrder(models.Model):
                 orders = self.search(domain, limit=batch_size)
                 if not orders:
                     break
-                processed = getattr(orders, method)(days)
+                try:
+                    with self.env.cr.savepoint():
+                        processed = getattr(orders, method)(days)
+                except Exception:  # a step that fails as a whole: its batch waits for the next run
+                    _logger.warning(
+                        "After-sales %s failed for %s", method, orders.mapped("name"), exc_info=True
+                    )
+                    processed = self.browse()
                 failed |= orders - processed
                 done += len(processed)
                 remaining = sum(
@@ -355,36 +455,70 @@ class SaleOrder(models.Model):
                     return
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
+    def _aftersales_create_activities(self, vals_by_order):
+        """Create the follow-up activities in one batch; if the batch fails, order by order, leaving out
+        (and logging) the orders whose activity cannot be created. Returns the orders done."""
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        done = self.browse([order_id for order_id, _vals in vals_by_order])
+        if not vals_by_order:
+            return done
+        try:
+            with self.env.cr.savepoint():
+                Activity.create([vals for _order_id, vals in vals_by_order])
+            return done
+        except Exception:  # one bad order must not stop the run: retry one by one
+            _logger.warning("After-sales: batch of follow-up activities failed, retrying order by order")
+        done = self.browse()
+        for order_id, vals in vals_by_order:
+            order = self.browse(order_id)
+            try:
+                with self.env.cr.savepoint():
+                    Activity.create(vals)
+            except Exception:
+                _logger.warning("After-sales follow-up failed for %s", order.name, exc_info=True)
+                continue
+            done |= order
+        return done
+
     def _aftersales_distributor_check(self, _days=None):
-        """Post the distributor check and plan its reminder; returns the orders done."""
+        """Post the distributor check and plan its reminder; returns the orders done.
+
+        A customer without an e-mail address gets no mail: the chatter says so, the reminder to call is
+        planned and the step is done, but the check is not marked e-mailed."""
         if not self:
             return self
         template = self.env.ref("sales_cycle_process.mail_template_aftersales_distributor_check")
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_reminder")
         today = fields.Date.context_today(self)
+        no_email = self._aftersales_without_email()
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         done = self.browse()
-        activity_vals = []
+        # one savepoint per order, for its mail and its reminder together: an order that fails is
+        # logged and rolled back (no mail without its reminder), the others go on
         for order in self:
             try:
                 with self.env.cr.savepoint():
-                    order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                    if order in no_email:
+                        order._aftersales_note_no_email(self.env._("The distributor check"))
+                    else:
+                        order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                    Activity.create(
+                        order._aftersales_activity_vals(
+                            activity_type,
+                            order._aftersales_followup_user(),
+                            self.env._(
+                                "Contact %s: has everything been received in good order?",
+                                order.aftersales_customer_id.display_name,
+                            ),
+                            today,
+                        )
+                    )
             except Exception:  # one bad order must not stop the run
                 _logger.warning("After-sales distributor check failed for %s", order.name, exc_info=True)
                 continue
             done |= order
-            activity_vals.append(
-                order._aftersales_activity_vals(
-                    activity_type,
-                    order.user_id or self.env.user,
-                    self.env._(
-                        "Contact %s: has everything been received in good order?",
-                        order.aftersales_customer_id.display_name,
-                    ),
-                    today,
-                )
-            )
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)
-        done.aftersales_check_done = True
+        done.sudo().write({"aftersales_check_done": True})
+        (done - no_email).sudo().write({"aftersales_check_sent": True})
         return done
 
     def _aftersales_plan_satisfaction_call(self, satisfaction_days):
@@ -393,19 +527,22 @@ class SaleOrder(models.Model):
             return self
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+        done = self._aftersales_create_activities(
             [
-                order._aftersales_activity_vals(
-                    activity_type,
-                    order.user_id or self.env.user,
-                    self.env._(
-                        "Satisfaction call: is the equipment of %s operating OK?",
-                        order.aftersales_customer_id.display_name,
+                (
+                    order.id,
+                    order._aftersales_activity_vals(
+                        activity_type,
+                        order._aftersales_followup_user(),
+                        self.env._(
+                            "Satisfaction call: is the equipment of %s operating OK?",
+                            order.aftersales_customer_id.display_name,
+                        ),
+                        max(today, order.shipment_date + timedelta(days=90)),
                     ),
-                    max(today, order.shipment_date + timedelta(days=90)),
                 )
                 for order in self
             ]
         )
-        self.aftersales_satisfaction_planned = True
-        return self
+        done.sudo().aftersales_satisfaction_planned = True
+        return done

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import split_every
 from odoo.tools.mail import html_sanitize
 
@@ -15,6 +15,9 @@ from .cron_guard import commit_progress, try_lock
 _logger = logging.getLogger(__name__)
 
 CADENCE_BATCH = 500
+# The longest rhythm a rule may have (three years) and the longest planning ahead (a year).
+MAX_INTERVAL = {"days": 1096, "weeks": 156, "months": 36}
+MAX_LEAD_DAYS = 365
 
 PARTNER_TIERS = [
     ("large", "Large distributors"),
@@ -92,17 +95,48 @@ class ScpCadenceRule(models.Model):
         help="Partners the last scheduled run could not plan: no responsible user could be found.",
     )
 
-    @api.constrains("interval_number", "lead_days")
+    @api.constrains("interval_number", "interval_type", "lead_days")
     def _check_interval(self):
         for rule in self:
             if rule.interval_number <= 0:
                 raise ValidationError(
                     self.env._("The cadence '%s' must repeat at least every 1 day, week or month.", rule.name)
                 )
+            longest = MAX_INTERVAL.get(rule.interval_type, MAX_INTERVAL["days"])
+            if rule.interval_number > longest:
+                raise ValidationError(
+                    self.env._(
+                        "The cadence '%(rule)s' repeats too rarely: at most every %(days)s days, "
+                        "%(weeks)s weeks or %(months)s months (three years).",
+                        rule=rule.name,
+                        **MAX_INTERVAL,
+                    )
+                )
             if rule.lead_days < 0:
                 raise ValidationError(
                     self.env._("The cadence '%s' cannot plan its activities after their due date.", rule.name)
                 )
+            if rule.lead_days > MAX_LEAD_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The cadence '%(rule)s' cannot plan its activities more than %(days)s days ahead.",
+                        rule=rule.name,
+                        days=MAX_LEAD_DAYS,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        """The compliance rows and the visit reports of a rule are its history: archive it instead."""
+        used = self.env["scp.cadence.state"].sudo().search([("rule_id", "in", self.ids)], limit=1).rule_id
+        if used:
+            raise UserError(
+                self.env._(
+                    "The cadence rule '%s' already has a compliance history (contacts planned and done, "
+                    "visit reports): archive it instead of deleting it.",
+                    used[0].sudo().name,
+                )
+            )
 
     @api.constrains("partner_tier", "partner_category_ids", "partner_filter")
     def _check_partner_filter(self):
@@ -294,7 +328,8 @@ class ScpCadenceRule(models.Model):
 
         :returns: the partners whose activity could not be created
         """
-        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        # only the planning links an activity to a cadence (mail.activity refuses it from a client)
+        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         failed = self.env["res.partner"]
         if not vals_list:
             return failed
@@ -357,7 +392,24 @@ class ScpCadenceState(models.Model):
             due = state.next_due_date
             state.overdue_days = (today - due).days if due and due < today else 0
 
+    def _check_contact_written_by_server(self, vals_list):
+        if not self.env.su and any("last_contact_date" in vals for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "The last contact of a cadence is recorded by marking its activity done, not typed in."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_contact_written_by_server(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_contact_written_by_server([vals])
+        return super().write(vals)
+
     def _mark_contacted(self, date):
         """Record a contact on ``date`` and move the next due date by the rule's interval."""
-        for rule, states in self.grouped("rule_id").items():
+        for rule, states in self.sudo().grouped("rule_id").items():
             states.write({"last_contact_date": date, "next_due_date": date + rule._interval()})

@@ -28,10 +28,10 @@ class CadenceComplianceXlsx(models.AbstractModel):
         ]
         sheet.write_row(0, 0, headers, fmt["head"])
         for row, state in enumerate(states, start=1):
-            sheet.write(row, 0, state.partner_id.display_name)
-            sheet.write(row, 1, tiers.get(state.partner_tier, ""))
-            sheet.write(row, 2, state.rule_id.name)
-            sheet.write(row, 3, state.user_id.name or "")
+            self._scp_text(sheet, row, 0, state.partner_id.display_name)
+            self._scp_text(sheet, row, 1, tiers.get(state.partner_tier, ""))
+            self._scp_text(sheet, row, 2, state.rule_id.name)
+            self._scp_text(sheet, row, 3, state.user_id.name)
             if state.last_contact_date:
                 sheet.write(row, 4, state.last_contact_date, date)
             sheet.write(row, 5, state.next_due_date, date)

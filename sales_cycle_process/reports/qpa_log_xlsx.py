@@ -35,22 +35,22 @@ class QpaLogXlsx(models.AbstractModel):
         sheet.write_row(0, 0, headers, head)
         logs = objs.sorted(lambda log: (log.requested_date or fields.Datetime.now(), log.id))
         for row, log in enumerate(logs, start=1):
-            sheet.write(row, 0, log.order_id.name)
-            sheet.write(row, 1, log.partner_id.display_name or "")
-            sheet.write(row, 2, log.user_id.name or "")
+            self._scp_text(sheet, row, 0, log.order_id.name)
+            self._scp_text(sheet, row, 1, log.partner_id.display_name)
+            self._scp_text(sheet, row, 2, log.user_id.name)
             if log.requested_date:
                 sheet.write_datetime(row, 3, log.requested_date, when)
             sheet.write_number(row, 4, log.amount_untaxed, money)
             sheet.write_number(row, 5, log.requested_discount, percent)
             if log.state == "approved":
                 sheet.write_number(row, 6, log.approved_discount, percent)
-            sheet.write(row, 7, states.get(log.state, ""))
-            sheet.write(row, 8, log.approver_id.name or "")
+            self._scp_text(sheet, row, 7, states.get(log.state, ""))
+            self._scp_text(sheet, row, 8, log.approver_id.name)
             if log.decided_date:
                 sheet.write_datetime(row, 9, log.decided_date, when)
             if log.state in ("approved", "rejected"):
                 sheet.write_number(row, 10, round(log.lead_time_days, 1))
-            sheet.write(row, 11, log.comment or "")
+            self._scp_text(sheet, row, 11, log.comment)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(logs), 1), len(headers) - 1)
         sheet.set_column(0, 2, 22)

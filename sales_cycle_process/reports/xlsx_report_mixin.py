@@ -10,6 +10,8 @@ STREAM_BATCH = 500
 class ScpXlsxReportMixin(models.AbstractModel):
     """What the playbook's XLSX reports share: the records printed, the workbook, the cell formats.
 
+    User text is always text: the workbook does not turn strings into formulas or links.
+
     The workbook runs in xlsxwriter's ``constant_memory`` mode: each row goes to a temporary file as soon as
     the next one starts, so a report of 100,000 lines does not hold them in memory. Rows must therefore be
     written top to bottom, sheet by sheet.
@@ -30,7 +32,9 @@ class ScpXlsxReportMixin(models.AbstractModel):
         return self.env[self._scp_model].browse(docids)
 
     def get_workbook_options(self):
-        return {"constant_memory": True}
+        # User text (a deal, a partner, a comment starting with "=") is written as text, never as a
+        # formula or a link, whichever write method a report uses.
+        return {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
     def _scp_formats(self, workbook):
         """The header, money, percent, date and month formats every playbook sheet uses."""
@@ -41,6 +45,13 @@ class ScpXlsxReportMixin(models.AbstractModel):
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
             "month": workbook.add_format({"num_format": "yyyy-mm"}),
         }
+
+    def _scp_text(self, sheet, row, col, value, cell_format=None):
+        """Write user text as text (never a formula or a link); an empty value leaves the cell blank."""
+        if value:
+            sheet.write_string(row, col, value, cell_format)
+        else:
+            sheet.write_blank(row, col, None, cell_format)
 
     def _scp_rows(self, model, domain, fnames, order=None):
         """The stored fields ``fnames`` of the records of ``model`` matching ``domain``, as tuples read in

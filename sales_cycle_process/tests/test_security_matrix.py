@@ -20,13 +20,8 @@ EVERY_USER = dict.fromkeys(("salesperson", "engineer", "admin", "manager", "dire
 # Portal and public users may do nothing with any of them. A new model must add its row here.
 MATRIX = {
     "scp.cadence.rule": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
-    "scp.cadence.state": {
-        "salesperson": "rw",
-        "engineer": "rw",
-        "admin": "rw",
-        "manager": ALL,
-        "director": ALL,
-    },
+    # Compliance rows: written by the planning and by marking activities done, read by the sales roles.
+    "scp.cadence.state": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
     "scp.visit.report": {
         "salesperson": "rwc",
         "engineer": "rwc",
