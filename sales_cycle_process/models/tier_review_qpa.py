@@ -287,21 +287,6 @@ class TierReview(models.Model):
                     _logger.warning("QPA reminder failed for %s", order.name, exc_info=True)
 
 
-class CommentWizard(models.TransientModel):
-    _inherit = "comment.wizard"
-
-    def add_comment(self):
-        self.ensure_one()
-        foreign = self.review_ids.filtered(
-            lambda r: r.model == "sale.order" and (r.model, r.res_id) != (self.res_model, self.res_id)
-        )
-        if foreign:
-            raise UserError(self.env._("These QPA levels belong to another quotation."))
-        super().add_comment()
-        # an RPC client gets a value it can read (tier validation returns None)
-        return True
-
-
 class SaleOrder(models.Model):
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
