@@ -72,6 +72,7 @@
             "sales_cycle_process/static/tests/tours/qpa_approve_tour.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -59,12 +59,16 @@ class SaleCorrectiveAction(models.Model):
 
     def action_start(self):
         self.write({"state": "in_progress"})
+        return True
 
     def action_done(self):
         self.write({"state": "done"})
+        return True
 
     def action_cancel(self):
         self.write({"state": "cancelled"})
+        return True
 
     def action_reopen(self):
         self.write({"state": "open"})
+        return True

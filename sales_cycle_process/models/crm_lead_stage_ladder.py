@@ -196,7 +196,7 @@ class CrmLead(models.Model):
         ladder = self.filtered(lambda lead: lead.team_id.probability_source == "ladder")
         if ladder:
             ladder.write({"probability_override": False, "probability_override_reason": False})
-        return super().action_set_automated_probability()
+        return super().action_set_automated_probability() or True
 
     # ========================================================================================
     # Stage ladder: probability

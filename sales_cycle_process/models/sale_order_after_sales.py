@@ -288,7 +288,7 @@ class SaleOrder(models.Model):
 
     def action_print_welcome_letter(self):
         self._check_welcome_letter_allowed()
-        return self.env.ref("sales_cycle_process.action_report_welcome_letter").report_action(self)
+        return self.env.ref("sales_cycle_process.action_report_welcome_letter").report_action(self, data={})
 
     def action_send_welcome_letter_soft_copy(self):
         if not (

@@ -2,8 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 QPA_STATES = [
     ("not_needed", "Not Needed"),
@@ -402,9 +403,12 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Submission, decisions, nobody approves their own QPA
     # ------------------------------------------------------------------
+    # an RPC client gets True; Python callers (tier validation itself) get the created reviews
+    @api.returns("tier.review", lambda value: True)
     def request_validation(self):
         qpa_orders = self.filtered("qpa_required")
         if qpa_orders and not self.env.su:
+            qpa_orders.check_access("write")
             user = self.env.user
             if not user.has_group("sales_cycle_process.group_sales_admin"):
                 foreign = qpa_orders.filtered(lambda o: o.user_id != user)
@@ -424,7 +428,23 @@ class SaleOrder(models.Model):
                     orders=", ".join(missing.mapped("name")),
                 )
             )
-        reviews = super().request_validation()
+        # the caller's right was checked: the server creates the reviews (clients cannot, see
+        # tier.review create); requested_by stays the caller
+        reviews = super(SaleOrder, self.sudo()).request_validation()
+        # the first level waits for its approvers now ("pending"): tier validation does it only when the
+        # submitter can review, and its comment wizard keeps the comment of a pending level only
+        reviews._compute_can_review()
+        reviews = reviews.with_env(self.env)
+        unset = qpa_orders.filtered(lambda o: o.state in self._state_from and not o.sudo().review_ids)
+        if unset:
+            raise UserError(
+                self.env._(
+                    "No QPA approval level applies to %(orders)s of %(companies)s: an administrator adds "
+                    "the QPA tier definitions of that company (Settings > Technical > Tier Definitions).",
+                    orders=", ".join(unset.mapped("name")),
+                    companies=", ".join(unset.company_id.mapped("name")),
+                )
+            )
         # one review per level: an order with two levels appears twice in res_id
         submitted_ids = set(reviews.mapped("res_id"))
         submitted = self.filtered(lambda o: o.id in submitted_ids and o.qpa_required)
@@ -434,8 +454,10 @@ class SaleOrder(models.Model):
         return reviews
 
     def _qpa_is_own(self, user):
+        """The salesperson now or at submission and the submitter never decide on the QPA."""
         self.ensure_one()
-        return user == self.user_id or user in self.review_ids.mapped("requested_by")
+        reviews = self.sudo().review_ids
+        return user == self.user_id or user in reviews.requested_by or user in reviews.qpa_salesperson_id
 
     def _qpa_check_can_decide(self):
         self.ensure_one()
@@ -451,34 +473,115 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _qpa_check_decision(self, tiers):
+        """Every path to a decision (buttons, comment wizard, tier validation's own calls): the reviews
+        are this quotation's and the deciding user does not own it. Returns the reviews in the caller's
+        environment (reviews handed over in sudo would skip the review guard)."""
+        self.ensure_one()
+        if tiers:
+            tiers = tiers.with_env(self.env)
+            if tiers.filtered(lambda r: (r.model, r.res_id) != (self._name, self.id)):
+                raise UserError(self.env._("These QPA levels belong to another quotation."))
+        reviews = tiers or self.review_ids
+        if (
+            self.env.uid != SUPERUSER_ID
+            and reviews.filtered(lambda r: r.status in ("waiting", "pending"))
+            and self._qpa_is_own(self.env.user)
+        ):
+            raise UserError(self.env._("Nobody can approve or reject their own QPA."))
+        return tiers
+
     def validate_tier(self):
         self.ensure_one()
         self._qpa_check_can_decide()
-        return super().validate_tier()
+        # the comment wizard's action, or True for an RPC client (tier validation returns None)
+        return super().validate_tier() or True
 
     def reject_tier(self):
         self.ensure_one()
         self._qpa_check_can_decide()
-        return super().reject_tier()
+        return super().reject_tier() or True
 
     def _validate_tier(self, tiers=False):
+        tiers = self._qpa_check_decision(tiers)
         res = super()._validate_tier(tiers=tiers)
         self._qpa_sync_activities(decision=self.env._("QPA approved"))
         return res
 
     def _rejected_tier(self, tiers=False):
+        tiers = self._qpa_check_decision(tiers)
         res = super()._rejected_tier(tiers=tiers)
         self._qpa_sync_activities(decision=self.env._("QPA rejected"))
         return res
 
+    def _qpa_check_can_restart(self):
+        """The salesperson or submitter restarts their QPA, a sales admin any; an approved QPA only a
+        sales manager (it goes back for approval by itself when the quotation changes)."""
+        user = self.env.user
+        self.check_access("write")
+        if user.has_group("sales_team.group_sale_manager"):
+            return
+        if not user.has_group("sales_cycle_process.group_sales_admin"):
+            foreign = self.filtered(
+                lambda o: user != o.user_id and user not in o.sudo().review_ids.requested_by
+            )
+            if foreign:
+                raise UserError(
+                    self.env._(
+                        "Only the salesperson of %(orders)s, a sales admin or a sales manager can restart "
+                        "its QPA.",
+                        orders=", ".join(foreign.mapped("name")),
+                    )
+                )
+        approved = self.filtered(lambda o: set(o.sudo().review_ids.mapped("status")) == {"approved"})
+        if approved:
+            raise UserError(
+                self.env._(
+                    "The QPA of %(orders)s is approved: it goes back for approval by itself when the "
+                    "quotation changes. Only a sales manager can restart an approved QPA.",
+                    orders=", ".join(approved.mapped("name")),
+                )
+            )
+
+    def _qpa_decisions_summary(self):
+        """Per order, the decisions of its reviews in one line each: who decided what, when and why."""
+        summary = {}
+        for review in self.sudo().review_ids.filtered(lambda r: r.status in ("approved", "rejected")):
+            summary.setdefault(review.res_id, []).append(
+                self.env._(
+                    "%(level)s: %(status)s by %(user)s on %(date)s (%(comment)s)",
+                    level=review.name,
+                    status=review.display_status,
+                    user=review.done_by.name or "-",
+                    date=format_datetime(self.env, review.reviewed_date) if review.reviewed_date else "-",
+                    comment=review.comment or "-",
+                )
+            )
+        return summary
+
     def restart_validation(self):
+        qpa = self.filtered(lambda o: o.state in self._state_from and o.sudo().review_ids)
+        if qpa and not self.env.su:
+            qpa._qpa_check_can_restart()
         open_logs = self.sudo().qpa_log_ids.filtered(lambda log: log.state == "pending")
+        removed = qpa._qpa_decisions_summary()
         # QPA reviews are deleted only through this reset (see tier.review unlink)
-        res = super(SaleOrder, self.sudo()).restart_validation()
+        super(SaleOrder, self.sudo()).restart_validation()
         if open_logs:
             open_logs.write({"state": "reset", "decided_date": fields.Datetime.now()})
+        # the chatter keeps the decisions the restart removes
+        for order in qpa.filtered(lambda o: o.id in removed):
+            order.sudo().message_post(
+                body=self.env._(
+                    "QPA restarted by %(user)s. Decisions removed: %(decisions)s",
+                    user=self.env.user.name,
+                    decisions="; ".join(removed[order.id]),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         self._qpa_sync_activities()
-        return res
+        # an RPC client gets a value it can read (tier validation returns None)
+        return True
 
     def _tier_validation_check_write_remove_reviews(self, vals):
         # cancelling or resetting to draft removes the reviews (see tier.review unlink)

@@ -3,7 +3,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .cron_guard import single_run
@@ -12,17 +12,14 @@ _logger = logging.getLogger(__name__)
 
 MD_GROUP = "sales_cycle_process.group_managing_director"
 MANAGER_GROUP = "sales_team.group_sale_manager"
-# what tier validation itself creates and writes on a QPA review as the acting user (no sudo)
-QPA_REVIEW_CREATE_FIELDS = {"model", "res_id", "definition_id", "requested_by", "sequence", "status"}
-QPA_REVIEW_WRITE_FIELDS = {
-    "status",
-    "done_by",
-    "reviewed_date",
-    "comment",
-    "can_review",
-    "qpa_escalated",
-    "last_reminder_date",
-}
+OPEN_STATUSES = ("waiting", "pending")
+# what a decision writes on a QPA review; none of it changes once the level is decided
+QPA_DECISION_FIELDS = {"status", "done_by", "reviewed_date", "comment"}
+# what tier validation writes on a QPA review as the acting user (no sudo): the decision and the
+# stored "can review" flag it refreshes after each decision (see tier.validation._update_counter)
+QPA_REVIEW_WRITE_FIELDS = QPA_DECISION_FIELDS | {"can_review"}
+# order fields only the server writes: the reviews and what is computed from them and from the facts
+QPA_ORDER_SERVER_FIELDS = {"review_ids", "validation_status", "qpa_state", "qpa_required", "qpa_needs_md"}
 
 
 class TierReview(models.Model):
@@ -33,13 +30,21 @@ class TierReview(models.Model):
         copy=False,
         help="The waiting approval was already reminded and escalated.",
     )
+    qpa_salesperson_id = fields.Many2one(
+        "res.users",
+        string="Salesperson at Submission",
+        readonly=True,
+        copy=False,
+        help="The quotation's salesperson when its QPA was submitted: they never decide on it, "
+        "also after the quotation changes hands.",
+    )
 
     # ------------------------------------------------------------------
     # Reviewers: nobody approves their own QPA; an archived approver falls to their group
     # ------------------------------------------------------------------
     @api.model
     def _get_reviewer_fields(self):
-        return [*super()._get_reviewer_fields(), "reviewer_id.active", "requested_by"]
+        return [*super()._get_reviewer_fields(), "reviewer_id.active", "requested_by", "qpa_salesperson_id"]
 
     def _qpa_fallback_group(self, user):
         """The approving group of a reviewer who left: managing directors or sales managers."""
@@ -52,67 +57,129 @@ class TierReview(models.Model):
             return reviewers
         if self.reviewer_id and not self.reviewer_id.active:
             reviewers |= self._qpa_fallback_group(self.reviewer_id).users
-        order = self.env["sale.order"].browse(self.res_id).exists()
-        return reviewers.filtered("active") - order.user_id - self.requested_by
+        order = self.env["sale.order"].sudo().browse(self.res_id).exists()
+        return reviewers.filtered("active") - self._qpa_owners(order)
+
+    def _qpa_owners(self, order):
+        """Who may not decide on this QPA level: the quotation's salesperson now and at submission,
+        and whoever submitted it."""
+        self.ensure_one()
+        return order.user_id | self.requested_by | self.qpa_salesperson_id
 
     # ------------------------------------------------------------------
-    # Decisions go to the QPA log
-    # ------------------------------------------------------------------
-    # ------------------------------------------------------------------
     # Guard: every internal user may create/write/unlink tier.review (OCA's access rows), so a
-    # QPA review changes only the way tier validation changes it
+    # QPA review is created, restarted and decided only by the server
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if vals.get("model") != "sale.order":
-                    continue
-                if (
-                    set(vals) - QPA_REVIEW_CREATE_FIELDS
-                    or vals.get("status", "waiting") != "waiting"
-                    or vals.get("requested_by", self.env.uid) != self.env.uid
-                ):
-                    raise AccessError(
-                        self.env._("A QPA review is created only by submitting the quotation for approval.")
-                    )
+        qpa_vals = [vals for vals in vals_list if vals.get("model") == "sale.order"]
+        if qpa_vals and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A QPA review is created only by submitting the quotation for approval "
+                    "(Request Validation)."
+                )
+            )
+        if qpa_vals:
+            # the salesperson at submission never decides, also after the quotation changes hands
+            orders = self.env["sale.order"].sudo().browse({vals.get("res_id") for vals in qpa_vals})
+            for vals in qpa_vals:
+                if "qpa_salesperson_id" not in vals:
+                    vals["qpa_salesperson_id"] = orders.browse(vals.get("res_id")).exists().user_id.id
         return super().create(vals_list)
 
     def _qpa_check_write(self, vals):
-        qpa = self.filtered(lambda r: r.model == "sale.order")
-        if not qpa or self.env.su:
-            return
-        if set(vals) - QPA_REVIEW_WRITE_FIELDS:
-            raise AccessError(self.env._("The approvers and levels of a QPA cannot be changed by hand."))
-        if "done_by" in vals and vals["done_by"] != self.env.uid:
-            raise AccessError(self.env._("A QPA decision is always recorded in the name of who takes it."))
-        status = vals.get("status")
-        if not status:
-            return
-        if qpa.filtered(lambda r: r.status not in ("waiting", "pending")):
-            raise AccessError(self.env._("A decided QPA level cannot be changed: restart the approval."))
-        if status in ("approved", "rejected"):
-            if vals.get("done_by") != self.env.uid:
-                raise AccessError(
-                    self.env._("A QPA decision is always recorded in the name of who takes it.")
+        if vals.get("model") == "sale.order" and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A QPA review is created only by submitting the quotation for approval "
+                    "(Request Validation)."
                 )
-            if qpa.filtered(lambda r: self.env.user not in r.reviewer_ids):
-                raise AccessError(self.env._("Only an approver of this QPA level can approve or reject it."))
-        elif status == "cancel":
-            # tier validation cancels the waiting levels only after a rejection
-            rejected = (
-                self.sudo()
-                .search(
-                    [
-                        ("model", "=", "sale.order"),
-                        ("res_id", "in", qpa.mapped("res_id")),
-                        ("status", "=", "rejected"),
-                    ]
-                )
-                .mapped("res_id")
             )
-            if qpa.filtered(lambda r: r.res_id not in rejected):
-                raise AccessError(self.env._("A QPA level cannot be cancelled by hand."))
+        qpa = self.filtered(lambda r: r.model == "sale.order")
+        if not qpa:
+            return
+        # a decided level is history: nobody rewrites who decided, when, what or why
+        if QPA_DECISION_FIELDS & set(vals) and qpa.filtered(lambda r: r.status not in OPEN_STATUSES):
+            raise AccessError(
+                self.env._(
+                    "A decided QPA level cannot be changed (decision, approver, date or comment): "
+                    "restart the approval instead."
+                )
+            )
+        status = vals.get("status")
+        deciding = status in ("approved", "rejected") or {"done_by", "reviewed_date", "comment"} & set(vals)
+        if not self.env.su:
+            if set(vals) - QPA_REVIEW_WRITE_FIELDS:
+                raise AccessError(self.env._("The approvers and levels of a QPA cannot be changed by hand."))
+            if deciding:
+                if vals.get("done_by", self.env.uid) != self.env.uid or (
+                    status in ("approved", "rejected") and vals.get("done_by") != self.env.uid
+                ):
+                    raise AccessError(
+                        self.env._("A QPA decision is always recorded in the name of who takes it.")
+                    )
+                if qpa.filtered(lambda r: self.env.user not in r.reviewer_ids):
+                    raise AccessError(
+                        self.env._("Only an approver of this QPA level can approve, reject or comment on it.")
+                    )
+            elif status == "waiting":
+                raise AccessError(self.env._("A QPA level cannot be put back to waiting by hand."))
+            elif status == "cancel":
+                # tier validation cancels the waiting levels only after a rejection
+                if qpa.filtered(lambda r: r.res_id not in qpa._qpa_rejected_order_ids()):
+                    raise AccessError(self.env._("A QPA level cannot be cancelled by hand."))
+        if deciding:
+            # also in sudo: whoever the decision is recorded for must not own the quotation
+            user = self.env["res.users"].browse(vals.get("done_by") or self.env.uid)
+            qpa._qpa_check_not_own(user)
+            if status in ("approved", "rejected"):
+                qpa._qpa_check_in_turn()
+
+    def _qpa_rejected_order_ids(self):
+        return set(
+            self.sudo()
+            .search(
+                [
+                    ("model", "=", "sale.order"),
+                    ("res_id", "in", self.mapped("res_id")),
+                    ("status", "=", "rejected"),
+                ]
+            )
+            .mapped("res_id")
+        )
+
+    def _qpa_check_not_own(self, user):
+        orders = self.env["sale.order"].sudo().browse(set(self.mapped("res_id"))).exists()
+        own = self.filtered(lambda r: user in r._qpa_owners(orders.browse(r.res_id) & orders))
+        if own and user.id != SUPERUSER_ID:
+            raise AccessError(
+                self.env._(
+                    "Nobody can approve or reject their own QPA: %(user)s is the salesperson or the "
+                    "submitter of %(orders)s.",
+                    user=user.name,
+                    orders=", ".join((orders & orders.browse(own.mapped("res_id"))).mapped("name")),
+                )
+            )
+
+    def _qpa_check_in_turn(self):
+        """Levels approved in sequence are decided in their turn: no open level before them."""
+        ordered = self.filtered("approve_sequence")
+        if not ordered:
+            return
+        before = self.sudo().search(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "in", ordered.mapped("res_id")),
+                ("status", "in", OPEN_STATUSES),
+                ("id", "not in", self.ids),
+            ]
+        )
+        early = ordered.filtered(
+            lambda r: before.filtered(lambda b, r=r: b.res_id == r.res_id and b.sequence < r.sequence)
+        )
+        if early:
+            raise AccessError(self.env._("This QPA level waits for the level before it to be decided."))
 
     def write(self, vals):
         self._qpa_check_write(vals)
@@ -218,3 +285,31 @@ class TierReview(models.Model):
                         review.qpa_escalated = True
                 except Exception:  # pylint: disable=broad-except
                     _logger.warning("QPA reminder failed for %s", order.name, exc_info=True)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+
+    def _qpa_check_server_fields(self, names):
+        forged = QPA_ORDER_SERVER_FIELDS & set(names)
+        if forged and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a quotation are set by the server from its QPA reviews and its facts, "
+                    "not by hand.",
+                    fields=", ".join(sorted(self._fields[name].string for name in forged)),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a value given at creation would be kept instead of computed
+        for vals in vals_list:
+            self._qpa_check_server_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # the reviews and what they decide are the server's: a client writes neither the reviews
+        # through the order nor the stored results computed from them and from the facts
+        self._qpa_check_server_fields(vals)
+        return super().write(vals)

@@ -81,7 +81,7 @@ class TestQpaApproval(QpaCase):
         self.assertIn("pricelist Dealer special", order.qpa_reasons)
         self.partner.property_product_pricelist = pricelist
         order.invalidate_recordset(["qpa_required"])
-        order._compute_qpa_required()
+        order.sudo()._compute_qpa_required()
         self.assertFalse(order.qpa_required)
 
     def test_discount_above_threshold_blocks_confirmation_until_approved(self):

@@ -132,6 +132,8 @@ class ScpCommitWizardLine(models.TransientModel):
 
     def action_to_upside(self):
         self.category = "upside"
+        return True
 
     def action_to_commit(self):
         self.category = "commit"
+        return True
