@@ -50,8 +50,9 @@ class CrmLead(models.Model):
         week's compare the same deal. The lines keep the name, amount and owner they recorded. Where the
         same commit already holds the surviving deal, the merged deal's line keeps its values and loses its
         link when the merged deal is deleted."""
-        super()._merge_dependences(opportunities)
+        res = super()._merge_dependences(opportunities)
         self._merge_commit_lines(opportunities)
+        return res
 
     def _merge_commit_lines(self, opportunities):
         self.ensure_one()

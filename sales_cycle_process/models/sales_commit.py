@@ -9,6 +9,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -209,7 +210,8 @@ class ScpSnapshotMixin(models.AbstractModel):
     def _write_system(self, vals):
         """The server's own changes to a snapshot (superseded by a new one, a deal merged into another):
         a private method, so no client can call it, and write() itself refuses every client."""
-        return super(ScpSnapshotMixin, self.sudo()).write(vals)
+        # the write of the models after this mixin: past the refusal above, and only from here
+        return super(ScpSnapshotMixin, self.sudo()).write(vals)  # pylint: disable=super-method-mismatch
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -224,20 +226,33 @@ class ScpSnapshotMixin(models.AbstractModel):
         cr, table = self.env.cr, self._table
         if tools.index_exists(cr, self._scp_current_index):
             return
-        keys = ", ".join(columns)
+        table_sql = SQL.identifier(table)
+        keys = SQL(", ").join(SQL.identifier(column) for column in columns)
         cr.execute(
-            f"""
-            UPDATE {table} old SET state = 'superseded', superseded_by_id = newest.id
-              FROM (SELECT DISTINCT ON ({keys}) id, {keys} FROM {table}
-                     WHERE state = 'current' ORDER BY {keys}, submitted_on DESC, id DESC) newest
-             WHERE old.state = 'current' AND old.id != newest.id
-               AND {" AND ".join(f"old.{column} = newest.{column}" for column in columns)}
-            """
+            SQL(
+                """
+                UPDATE %(table)s old SET state = 'superseded', superseded_by_id = newest.id
+                  FROM (SELECT DISTINCT ON (%(keys)s) id, %(keys)s FROM %(table)s
+                         WHERE state = 'current' ORDER BY %(keys)s, submitted_on DESC, id DESC) newest
+                 WHERE old.state = 'current' AND old.id != newest.id AND %(same)s
+                """,
+                table=table_sql,
+                keys=keys,
+                same=SQL(" AND ").join(
+                    SQL("%s = %s", SQL.identifier("old", column), SQL.identifier("newest", column))
+                    for column in columns
+                ),
+            )
         )
         if cr.rowcount:
             _logger.warning("%s: %s duplicate current snapshots superseded by the newest", table, cr.rowcount)
         cr.execute(
-            f"CREATE UNIQUE INDEX {self._scp_current_index} ON {table} ({keys}) WHERE state = 'current'"
+            SQL(
+                "CREATE UNIQUE INDEX %s ON %s (%s) WHERE state = 'current'",
+                SQL.identifier(self._scp_current_index),
+                table_sql,
+                keys,
+            )
         )
 
     @api.model
@@ -303,8 +318,9 @@ class ScpSalesCommit(models.Model):
     commit_total = fields.Monetary(string="Commit (all)", readonly=True, help="All committed deals.")
 
     def init(self):
-        super().init()
+        res = super().init()
         self._create_current_index(["user_id", "week_start"])
+        return res
 
     @api.depends("user_id", "week_start", "state")
     def _compute_display_name(self):
@@ -519,7 +535,7 @@ class ScpSalesCommitLine(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # Lines recorded before the deal's name, owner and customer were stored on them.
         self.env.cr.execute(
             """
@@ -531,6 +547,7 @@ class ScpSalesCommitLine(models.Model):
              WHERE lead.id = line.lead_id AND line.lead_name IS NULL
             """
         )
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -33,8 +33,9 @@ class ScpSalesForecast(models.Model):
     total = fields.Monetary(string="12-Month Forecast", readonly=True)
 
     def init(self):
-        super().init()
+        res = super().init()
         self._create_current_index(["user_id", "month"])
+        return res
 
     @api.depends("user_id", "month")
     def _compute_display_name(self):

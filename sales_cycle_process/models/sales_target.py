@@ -38,7 +38,7 @@ class ScpSalesTarget(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # One team target per team and month; a partial index (``_sql_constraints`` cannot say WHERE), only
         # if no duplicates exist yet (they are reported by the Python check when edited).
         cr = self.env.cr
@@ -54,6 +54,7 @@ class ScpSalesTarget(models.Model):
                     """CREATE UNIQUE INDEX scp_sales_target_team_month_unique ON scp_sales_target
                        (company_id, team_id, month) WHERE user_id IS NULL"""
                 )
+        return res
 
     @api.depends("base_amount", "raise_factor")
     def _compute_amount(self):
