@@ -75,9 +75,8 @@ class ScpCommitWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "line_ids" in fields_list and not values.get("line_ids"):
-            user = self.env["res.users"].browse(
-                values.get("user_id") or self.env.context.get("default_user_id") or self.env.uid
-            )
+            user_id = values.get("user_id") or self.env.context.get("default_user_id")
+            user = self.env["res.users"].browse(user_id if isinstance(user_id, int) else self.env.uid)
             monday = values.get("week_start") or self._default_week_start()
             values["line_ids"] = [
                 fields.Command.create({"lead_id": lead.id, "category": lead.forecast_category})

@@ -30,9 +30,8 @@ class ScpForecastWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "line_ids" in fields_list and not values.get("line_ids"):
-            user = self.env["res.users"].browse(
-                values.get("user_id") or self.env.context.get("default_user_id") or self.env.uid
-            )
+            user_id = values.get("user_id") or self.env.context.get("default_user_id")
+            user = self.env["res.users"].browse(user_id if isinstance(user_id, int) else self.env.uid)
             first = sane_date(
                 self.env,
                 values.get("month") or fields.Date.context_today(self).replace(day=1),
