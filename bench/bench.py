@@ -557,12 +557,12 @@ def bench_commit_pack(env, measure, scale):
     )
     cr.execute(
         """
-        INSERT INTO scp_sales_commit_line (commit_id, user_id, week_start, state, lead_id, amount,
+        INSERT INTO scp_sales_commit_line (commit_id, user_id, week_start, state, lead_id, lead_name, amount,
                                            probability,
                                            date_deadline, category, config_final, end_user_signed,
                                            integrator_signed, discount_approved, partner_ready,
                                            create_date, write_date, create_uid, write_uid)
-        SELECT c.id, c.user_id, c.week_start, 'current', l.id, l.expected_revenue, l.probability,
+        SELECT c.id, c.user_id, c.week_start, 'current', l.id, l.name, l.expected_revenue, l.probability,
                l.date_deadline,
                CASE WHEN l.id %% 3 = 0 THEN 'upside' ELSE 'commit' END, l.id %% 2 = 0, l.id %% 3 = 0,
                l.id %% 5 = 0, false, true, now(), now(), 1, 1

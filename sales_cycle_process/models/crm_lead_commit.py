@@ -17,15 +17,12 @@ class CrmLead(models.Model):
     commit_config_final = fields.Boolean(string="Configurations Final", tracking=True)
     commit_end_user_signed = fields.Boolean(string="End-User Contract Signed", tracking=True)
     commit_integrator_signed = fields.Boolean(string="Integrator Contracts Signed", tracking=True)
-    commit_discount_manual = fields.Boolean(
-        string="Special Discount Approved (manual)",
-        tracking=True,
-        help="Tick when the special discount is approved and no quotation price approval tracks it.",
-    )
     commit_discount_approved = fields.Boolean(
         string="Special Discount Approved",
         compute="_compute_commit_discount_approved",
-        help="Read from the quotation price approval when there is one, otherwise from the manual tick.",
+        help="From the deal's quotations: a quote price approval (QPA) was approved and none waits for one "
+        "or was refused; a deal whose quotations need no QPA asks no special discount and counts as "
+        "approved. A deal without a quotation does not.",
     )
     commit_partner_ready = fields.Boolean(string="Partner Ready to Order", tracking=True)
     commit_reliable = fields.Boolean(
@@ -34,15 +31,38 @@ class CrmLead(models.Model):
         help="All five checklist items are true: the deal belongs in the commit.",
     )
 
-    @api.depends(
-        lambda self: ["commit_discount_manual"] + (["qpa_approved"] if "qpa_approved" in self._fields else [])
-    )
+    @api.depends("order_ids.state", "order_ids.qpa_state")
     def _compute_commit_discount_approved(self):
-        has_qpa = "qpa_approved" in self._fields
+        # The deal is read by the caller (a computed field is only read on readable deals); its quotations'
+        # QPA states are read in sudo: the salesperson may not read a colleague's quotation of their deal.
         for lead in self:
-            lead.commit_discount_approved = lead.qpa_approved if has_qpa else lead.commit_discount_manual
+            orders = lead.sudo().order_ids.filtered(lambda order: order.state != "cancel")
+            asked = set(orders.mapped("qpa_state")) - {"not_needed", False}
+            lead.commit_discount_approved = bool(orders) and asked <= {"approved"}
 
     @api.depends(*CHECKLIST_FIELDS)
     def _compute_commit_reliable(self):
         for lead in self:
             lead.commit_reliable = all(lead[name] for name in CHECKLIST_FIELDS)
+
+    def _merge_dependences(self, opportunities):
+        """A merged deal's commit lines follow the surviving deal (``self``): last week's commit and this
+        week's compare the same deal. The lines keep the name, amount and owner they recorded. Where the
+        same commit already holds the surviving deal, the merged deal's line keeps its values and loses its
+        link when the merged deal is deleted."""
+        res = super()._merge_dependences(opportunities)
+        self._merge_commit_lines(opportunities)
+        return res
+
+    def _merge_commit_lines(self, opportunities):
+        self.ensure_one()
+        Line = self.env["scp.sales.commit.line"].sudo()
+        lines = Line.search([("lead_id", "in", (self | opportunities).ids)], order="id")
+        taken = set(lines.filtered(lambda line: line.lead_id == self).commit_id.ids)
+        moving = Line
+        for line in lines.filtered(lambda line: line.lead_id != self):
+            if line.commit_id.id not in taken:
+                taken.add(line.commit_id.id)
+                moving |= line
+        if moving:
+            moving._write_system({"lead_id": self.id})

@@ -1,3 +1,5 @@
+import logging
+import math
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -19,6 +21,8 @@ BAND_DEFAULTS = {
 }
 COLOURS = [("success", "Good"), ("warning", "Watch"), ("danger", "Off")]
 
+_logger = logging.getLogger(__name__)
+
 
 def pct(part, whole):
     return part / whole * 100.0 if whole else 0.0
@@ -32,11 +36,26 @@ class ScpForecastMeasures(models.AbstractModel):
 
     @api.model
     def _bands(self):
+        """The colour bands from the settings; a stored value that is not a number (or is negative) falls
+        back to its default, logged: the dashboard never fails on a bad setting."""
         params = self.env["ir.config_parameter"].sudo()
-        return {
-            key: float(params.get_param(f"sales_cycle_process.band_{key}", default))
-            for key, default in BAND_DEFAULTS.items()
-        }
+        bands = {}
+        for key, default in BAND_DEFAULTS.items():
+            raw = params.get_param(f"sales_cycle_process.band_{key}", default)
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                value = -1.0
+            if not (math.isfinite(value) and value >= 0):
+                _logger.warning(
+                    "Setting sales_cycle_process.band_%s: %r is not a percentage, %s is used",
+                    key,
+                    raw,
+                    default,
+                )
+                value = default
+            bands[key] = value
+        return bands
 
     @api.model
     def _colour(self, kind, value):
@@ -390,15 +409,16 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("state", "=", "current"),
             ]
         )
+        # a line whose deal was deleted is its own entry (it matches no line of the other week)
         now = {
-            line.lead_id.id: line
+            line.lead_id.id or f"line-{line.id}": line
             for c in commits
             if c.week_start == monday
             for line in c.line_ids
             if line.category == "commit"
         }
         before = {
-            line.lead_id.id: line
+            line.lead_id.id or f"line-{line.id}": line
             for c in commits
             if c.week_start != monday
             for line in c.line_ids

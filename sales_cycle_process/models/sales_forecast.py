@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sales_commit import SNAPSHOT_STATES, sane_amount, sane_date
+
 FORECAST_MONTHS = 12
 
 
@@ -13,17 +15,27 @@ class ScpSalesForecast(models.Model):
     _description = "Monthly 12-Month Forecast"
     _inherit = ["scp.salesperson.mixin", "scp.snapshot.mixin", "mail.thread"]
     _order = "month desc, user_id, id desc"
+    _scp_current_index = "scp_sales_forecast_one_current"
 
     month = fields.Date(string="Submitted for", required=True, readonly=True, index=True)
     submitted_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
-    state = fields.Selection(
-        [("current", "Current"), ("superseded", "Superseded")], default="current", readonly=True, index=True
+    submitted_by_id = fields.Many2one(
+        "res.users",
+        string="Submitted By",
+        readonly=True,
+        help="The salesperson, or the team leader for them.",
     )
+    state = fields.Selection(SNAPSHOT_STATES, default="current", readonly=True, index=True)
     superseded_by_id = fields.Many2one("scp.sales.forecast", readonly=True, string="Replaced by")
     comment = fields.Text(readonly=True)
     line_ids = fields.One2many("scp.sales.forecast.line", "forecast_id", readonly=True)
     pipeline_total = fields.Monetary(readonly=True, help="Open deals' expected revenue over the 12 months.")
     total = fields.Monetary(string="12-Month Forecast", readonly=True)
+
+    def init(self):
+        res = super().init()
+        self._create_current_index(["user_id", "month"])
+        return res
 
     @api.depends("user_id", "month")
     def _compute_display_name(self):
@@ -66,57 +78,76 @@ class ScpSalesForecast(models.Model):
         return result
 
     @api.model
-    def _submit(self, user, team, first, month_lines, comment=False):
-        """Store a forecast snapshot. month_lines: dicts of month, computed_amount, adjustment."""
-        if not team:
-            raise UserError(
-                self.env._(
-                    "%(user)s is not in any sales team, so nobody would consolidate this forecast. "
-                    "Ask your manager to add you to a team first.",
-                    user=user.name,
-                )
-            )
+    def _check_month(self, first):
+        """The month forecast: the first day of the current month."""
+        first = sane_date(self.env, first, self.env._("The month of a forecast"))
         today = fields.Date.context_today(self)
         if first != today.replace(day=1):
             raise UserError(
                 self.env._("The forecast for %s is closed: submit the forecast of the current month.", first)
             )
+        return first
+
+    @api.model
+    def _submit(self, user, team, first, month_lines, comment=False):
+        """Store a forecast snapshot. month_lines: dicts of month and adjustment (the salesperson's own
+        correction); the open deals of each month are computed here, from the deals the caller reads, never
+        taken from the wizard."""
+        first = self._check_month(first)
+        user, team = self._check_submitter(user, team)
+        months = self._months(first)
+        adjustments = dict.fromkeys(months, 0.0)
+        seen = set()
         for line in month_lines:
-            if line["computed_amount"] + line.get("adjustment", 0.0) < 0:
+            month = sane_date(self.env, line.get("month"), self.env._("The month of a forecast line"))
+            if month not in adjustments or month in seen:
+                raise ValidationError(
+                    self.env._(
+                        "A forecast has one line for each of the 12 months from %(first)s: %(month)s is not "
+                        "one of them, or is there twice.",
+                        first=first.strftime("%Y-%m"),
+                        month=month,
+                    )
+                )
+            seen.add(month)
+            adjustments[month] = sane_amount(
+                self.env,
+                line.get("adjustment") or 0.0,
+                self.env._("The adjustment of %s", month.strftime("%Y-%m")),
+            )
+        pipeline = self._pipeline_by_month(user, first)
+        lines = []
+        for month in months:
+            computed = pipeline.get((user.id, month), 0.0)
+            if computed + adjustments[month] < 0:
                 raise ValidationError(
                     self.env._(
                         "The adjustment for %(month)s would bring the forecast below zero: it can take off "
                         "at most %(amount).2f, the month's open deals.",
-                        month=line["month"].strftime("%Y-%m"),
-                        amount=line["computed_amount"],
+                        month=month.strftime("%Y-%m"),
+                        amount=computed,
                     )
                 )
-        previous = self.search([("user_id", "=", user.id), ("month", "=", first), ("state", "=", "current")])
-        lines = [
-            {
-                "month": line["month"],
-                "computed_amount": line["computed_amount"],
-                "adjustment": line.get("adjustment", 0.0),
-                "amount": line["computed_amount"] + line.get("adjustment", 0.0),
-            }
-            for line in month_lines
-        ]
-        forecast = self.create(
-            {
-                "user_id": user.id,
-                "team_id": team.id,
-                "month": first,
-                "comment": comment,
-                "line_ids": [fields.Command.create(line) for line in lines],
-                "pipeline_total": sum(line["computed_amount"] for line in lines),
-                "total": sum(line["amount"] for line in lines),
-            }
-        )
-        if previous:
-            previous.sudo().with_context(scp_supersede=True).write(
-                {"state": "superseded", "superseded_by_id": forecast.id}
+            lines.append(
+                {
+                    "month": month,
+                    "computed_amount": computed,
+                    "adjustment": adjustments[month],
+                    "amount": computed + adjustments[month],
+                }
             )
-        return forecast
+        vals = {
+            "user_id": user.id,
+            "team_id": team.id,
+            "company_id": (team.company_id or self.env.company).id,
+            "month": first,
+            "submitted_by_id": self.env.uid,
+            "comment": comment if isinstance(comment, str) and comment else False,
+            "line_ids": [fields.Command.create(line) for line in lines],
+            "pipeline_total": sum(line["computed_amount"] for line in lines),
+            "total": sum(line["amount"] for line in lines),
+        }
+        return self._store_snapshot(vals, [("user_id", "=", user.id), ("month", "=", first)])
 
 
 class ScpSalesForecastLine(models.Model):
@@ -124,6 +155,7 @@ class ScpSalesForecastLine(models.Model):
     _description = "Monthly Forecast Line"
     _inherit = ["scp.snapshot.mixin"]
     _order = "month"
+    _scp_snapshot_line = True
 
     forecast_id = fields.Many2one(
         "scp.sales.forecast",

@@ -1,5 +1,12 @@
-from odoo import api, fields, models
+import logging
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
+
+from .sales_commit import sane_amount, sane_date
+
+_logger = logging.getLogger(__name__)
 
 
 class ScpSalesTarget(models.Model):
@@ -25,23 +32,112 @@ class ScpSalesTarget(models.Model):
 
     _sql_constraints = [
         ("raise_factor_positive", "CHECK(raise_factor > 0)", "The raise factor must be positive."),
+        ("base_amount_not_negative", "CHECK(base_amount >= 0)", "A target cannot be negative."),
+        # one target per salesperson and month (team targets, without a salesperson: see init)
+        ("user_month_unique", "UNIQUE(company_id, user_id, month)", "A salesperson has one target a month."),
     ]
+
+    def init(self):
+        res = super().init()
+        # One team target per team and month; a partial index (``_sql_constraints`` cannot say WHERE), only
+        # if no duplicates exist yet (they are reported by the Python check when edited).
+        cr = self.env.cr
+        if not tools.index_exists(cr, "scp_sales_target_team_month_unique"):
+            cr.execute(
+                """SELECT 1 FROM scp_sales_target WHERE user_id IS NULL
+                    GROUP BY company_id, team_id, month HAVING count(*) > 1 LIMIT 1"""
+            )
+            if cr.rowcount:
+                _logger.warning("scp_sales_target: duplicate team targets, the unique index is not created")
+            else:
+                cr.execute(
+                    """CREATE UNIQUE INDEX scp_sales_target_team_month_unique ON scp_sales_target
+                       (company_id, team_id, month) WHERE user_id IS NULL"""
+                )
+        return res
 
     @api.depends("base_amount", "raise_factor")
     def _compute_amount(self):
         for target in self:
             target.amount = target.base_amount * target.raise_factor
 
+    @api.model
+    def _clean_vals(self, vals):
+        """Bounded input, refused in a sentence before the database sees it: the month (its first day, a sane
+        year), a base target not negative, a raise factor above 0."""
+        vals = dict(vals)
+        if "month" in vals:
+            vals["month"] = sane_date(self.env, vals["month"], self.env._("The month of a target")).replace(
+                day=1
+            )
+        if (
+            "base_amount" in vals
+            and sane_amount(self.env, vals["base_amount"] or 0.0, self.env._("A target")) < 0
+        ):
+            raise ValidationError(self.env._("A target cannot be negative."))
+        if (
+            "raise_factor" in vals
+            and not sane_amount(self.env, vals["raise_factor"] or 0.0, self.env._("The raise factor")) > 0
+        ):
+            raise ValidationError(
+                self.env._("The raise factor must be above 0: 1.1 raises the base target by 10 %.")
+            )
+        return vals
+
+    @api.model
+    def _target_key(self, vals, record=None):
+        """What a target is unique by: company, month and its salesperson (or, without one, its team)."""
+
+        def value(name):
+            if name in vals:
+                return vals[name] or False
+            if record:
+                return record[name].id if name.endswith("_id") else record[name]
+            return self.env.company.id if name == "company_id" else False
+
+        user = value("user_id")
+        return (value("company_id"), value("month"), user, False if user else value("team_id"))
+
+    @api.model
+    def _check_unique_targets(self, keys, exclude_ids=()):
+        """One target per salesperson (or team) and month, in a sentence: before the database's unique index
+        would refuse it. One search for all of them."""
+        if len(set(keys)) != len(keys):
+            raise ValidationError(
+                self.env._("A salesperson or a team has one target a month: the same one is there twice.")
+            )
+        domains = [
+            [
+                ("company_id", "=", company),
+                ("month", "=", month),
+                *([("user_id", "=", user)] if user else [("user_id", "=", False), ("team_id", "=", team)]),
+            ]
+            for company, month, user, team in keys
+            if month and (user or team)
+        ]
+        if not domains:
+            return
+        clash = self.sudo().search([("id", "not in", list(exclude_ids)), *expression.OR(domains)], limit=1)
+        if clash:
+            raise ValidationError(
+                self.env._(
+                    "%(owner)s already has a target for %(month)s: change that one instead of adding "
+                    "another.",
+                    owner=clash.user_id.name or clash.team_id.name,
+                    month=clash.month.strftime("%Y-%m"),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("month"):
-                vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
+        vals_list = [self._clean_vals(vals) for vals in vals_list]
+        self._check_unique_targets([self._target_key(vals) for vals in vals_list])
         return super().create(vals_list)
 
     def write(self, vals):
-        if vals.get("month"):
-            vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
+        vals = self._clean_vals(vals)
+        if {"company_id", "month", "user_id", "team_id"} & set(vals):
+            self._check_unique_targets([self._target_key(vals, target) for target in self], self.ids)
         return super().write(vals)
 
     @api.constrains("user_id", "team_id")

@@ -83,18 +83,16 @@ class CommitPackXlsx(models.AbstractModel):
         yes, no = self.env._("Yes"), self.env._("No")
         user_names = {commit.id: commit.user_id.name or "" for commit in commits}
         flags = ["config_final", "end_user_signed", "integrator_signed", "discount_approved", "partner_ready"]
-        fnames = ["lead_id", "category", "amount", "probability", "date_deadline", *flags]
-        Lead = self.env["crm.lead"].with_context(active_test=False)
+        # the deal's name as committed: also for a deal deleted since, or one the reader may not open
+        fnames = ["lead_name", "category", "amount", "probability", "date_deadline", *flags]
         row = 0
         for lines in self._scp_children(commits, Line, "commit_id", fnames, order=Line._order):
-            lead_ids = {line[0] for _commit_id, rows in lines for line in rows}
-            deals = dict(self._scp_rows(Lead, [("id", "in", list(lead_ids))], ["id", "name"]))
             for commit_id, rows in lines:
                 salesperson = user_names[commit_id]
-                for lead_id, category, amount, probability, deadline, *checks in rows:
+                for lead_name, category, amount, probability, deadline, *checks in rows:
                     row += 1
                     checklist.write_string(row, 0, salesperson)
-                    checklist.write_string(row, 1, deals.get(lead_id) or "")
+                    checklist.write_string(row, 1, lead_name or "")
                     checklist.write_string(row, 2, categories.get(category, ""))
                     checklist.write_number(row, 3, amount or 0.0, money)
                     checklist.write_number(row, 4, (probability or 0.0) / 100.0, percent)

@@ -289,9 +289,10 @@ class TestForecastFlow(TransactionCase):
         # A negative adjustment below the month's open deals.
         with freeze_time("2026-03-08 10:00:00"), self.assertRaises(ValidationError):
             self._forecast(self.alice, {2: -100})
-        # A deal in two salespeople's commits for the same week.
+        # Alice's deal in Bob's commit: Bob cannot read it (test_trust_snapshots covers a deal in two
+        # salespeople's commits of the same week, and what the refusal may name).
         line = {"lead_id": self.l2.id, "amount": 5000, "category": "commit"}
-        with freeze_time("2026-03-08 10:00:00"), self.assertRaises(ValidationError):
+        with freeze_time("2026-03-08 10:00:00"), self.assertRaises(AccessError):
             self.env["scp.sales.commit"].with_user(self.bob)._submit(
                 self.bob, self.team, date(2026, 3, 9), [line]
             )

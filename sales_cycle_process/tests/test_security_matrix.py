@@ -55,11 +55,12 @@ MATRIX = {
         "director": ALL,
     },
     "scp.sales.target": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
-    # Snapshots: created by submitting, never written or deleted (the models refuse it for everybody).
-    "scp.sales.commit": dict.fromkeys(EVERY_USER, "rc"),
-    "scp.sales.commit.line": dict.fromkeys(EVERY_USER, "rc"),
-    "scp.sales.forecast": dict.fromkeys(EVERY_USER, "rc"),
-    "scp.sales.forecast.line": dict.fromkeys(EVERY_USER, "rc"),
+    # Snapshots: created only by submitting (in sudo, after its checks), never written or deleted (the
+    # models refuse it for everybody).
+    "scp.sales.commit": dict.fromkeys(EVERY_USER, "r"),
+    "scp.sales.commit.line": dict.fromkeys(EVERY_USER, "r"),
+    "scp.sales.forecast": dict.fromkeys(EVERY_USER, "r"),
+    "scp.sales.forecast.line": dict.fromkeys(EVERY_USER, "r"),
     "scp.commit.wizard": EVERY_USER,
     "scp.commit.wizard.line": EVERY_USER,
     "scp.forecast.wizard": EVERY_USER,

@@ -3,12 +3,15 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..models.sales_commit import (
     COMMIT_CATEGORIES,
     commit_deadline,
+    commit_deadline_hour,
     local_timezone,
     quarter_start,
+    sane_date,
     week_start,
 )
 
@@ -36,9 +39,7 @@ class ScpCommitWizard(models.TransientModel):
     def _default_week_start(self):
         """The week being committed: this week until its Monday deadline, then the next one."""
         now = fields.Datetime.now()
-        hour = float(
-            self.env["ir.config_parameter"].sudo().get_param("sales_cycle_process.commit_deadline_hour", 12)
-        )
+        hour = commit_deadline_hour(self.env)
         monday = week_start(local_timezone(self.env).fromutc(now).date())
         return monday if now <= commit_deadline(self.env, monday, hour) else monday + timedelta(days=7)
 
@@ -54,7 +55,8 @@ class ScpCommitWizard(models.TransientModel):
 
     @api.model
     def _proposed_leads(self, user, monday):
-        """Open deals of the salesperson in the commit or upside category closing by quarter end."""
+        """Open deals of the salesperson in the commit or upside category closing by quarter end, among
+        the deals the caller reads (no sudo)."""
         quarter_end = quarter_start(monday) + relativedelta(months=3, days=-1)
         return self.env["crm.lead"].search(
             [
@@ -73,30 +75,23 @@ class ScpCommitWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "line_ids" in fields_list and not values.get("line_ids"):
-            user = self.env["res.users"].browse(values.get("user_id") or self.env.uid)
+            user_id = values.get("user_id") or self.env.context.get("default_user_id")
+            user = self.env["res.users"].browse(user_id if isinstance(user_id, int) else self.env.uid)
             monday = values.get("week_start") or self._default_week_start()
             values["line_ids"] = [
                 fields.Command.create({"lead_id": lead.id, "category": lead.forecast_category})
-                for lead in self._proposed_leads(user, fields.Date.to_date(monday))
+                for lead in self._proposed_leads(
+                    user, week_start(sane_date(self.env, monday, self.env._("The week of a commit")))
+                )
             ]
         return values
 
     def action_submit(self):
+        """Submit: the server reads the deals and checks the week, the team and who it is for (``_submit``);
+        from the wizard it takes only which deals, in which category."""
         self.ensure_one()
         lines = [
-            {
-                "lead_id": line.lead_id.id,
-                "amount": line.amount,
-                "probability": line.probability,
-                "date_deadline": line.date_deadline,
-                "category": line.category,
-                "config_final": line.lead_id.commit_config_final,
-                "end_user_signed": line.lead_id.commit_end_user_signed,
-                "integrator_signed": line.lead_id.commit_integrator_signed,
-                "discount_approved": line.lead_id.commit_discount_approved,
-                "partner_ready": line.lead_id.commit_partner_ready,
-            }
-            for line in self.line_ids
+            {"lead_id": line.lead_id.id, "category": line.category} for line in self.line_ids if line.lead_id
         ]
         commit = self.env["scp.sales.commit"]._submit(self.user_id, self.team_id, self.week_start, lines)
         return {
@@ -120,15 +115,41 @@ class ScpCommitWizardLine(models.TransientModel):
     )
     category = fields.Selection(COMMIT_CATEGORIES, required=True, default="commit")
     currency_id = fields.Many2one(related="wizard_id.currency_id")
-    amount = fields.Monetary(related="lead_id.expected_revenue")
-    probability = fields.Float(related="lead_id.probability")
-    date_deadline = fields.Date(related="lead_id.date_deadline")
-    commit_config_final = fields.Boolean(related="lead_id.commit_config_final", readonly=False)
-    commit_end_user_signed = fields.Boolean(related="lead_id.commit_end_user_signed", readonly=False)
-    commit_integrator_signed = fields.Boolean(related="lead_id.commit_integrator_signed", readonly=False)
-    commit_discount_approved = fields.Boolean(related="lead_id.commit_discount_approved")
-    commit_partner_ready = fields.Boolean(related="lead_id.commit_partner_ready", readonly=False)
-    commit_reliable = fields.Boolean(related="lead_id.commit_reliable")
+    # Read and written as the caller (not in sudo, as related fields are by default): a line shows only a
+    # deal the caller may read, and ticks only what the caller may write on it.
+    amount = fields.Monetary(related="lead_id.expected_revenue", compute_sudo=False)
+    probability = fields.Float(related="lead_id.probability", compute_sudo=False)
+    date_deadline = fields.Date(related="lead_id.date_deadline", compute_sudo=False)
+    commit_config_final = fields.Boolean(
+        related="lead_id.commit_config_final", readonly=False, compute_sudo=False
+    )
+    commit_end_user_signed = fields.Boolean(
+        related="lead_id.commit_end_user_signed", readonly=False, compute_sudo=False
+    )
+    commit_integrator_signed = fields.Boolean(
+        related="lead_id.commit_integrator_signed", readonly=False, compute_sudo=False
+    )
+    commit_discount_approved = fields.Boolean(related="lead_id.commit_discount_approved", compute_sudo=False)
+    commit_partner_ready = fields.Boolean(
+        related="lead_id.commit_partner_ready", readonly=False, compute_sudo=False
+    )
+    commit_reliable = fields.Boolean(related="lead_id.commit_reliable", compute_sudo=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_leads_readable([vals.get("lead_id") for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("lead_id"):
+            self._check_leads_readable([vals["lead_id"]])
+        return super().write(vals)
+
+    @api.model
+    def _check_leads_readable(self, lead_ids):
+        leads = self.env["crm.lead"].browse({lead_id for lead_id in lead_ids if lead_id}).exists()
+        if leads._filtered_access("read") != leads:
+            raise AccessError(self.env._("A commit can only hold deals you can see."))
 
     def action_to_upside(self):
         self.category = "upside"

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..models.sales_commit import sane_amount, sane_date
+
 
 class ScpForecastWizard(models.TransientModel):
     """The monthly forecast: 12 rolling months from the open deals, adjusted by hand, then submitted."""
@@ -22,28 +24,26 @@ class ScpForecastWizard(models.TransientModel):
 
     @api.model
     def _month_lines(self, user, first):
-        forecast = self.env["scp.sales.forecast"]
-        pipeline = forecast._pipeline_by_month(user, first)
-        return [
-            {"month": month, "computed_amount": pipeline.get((user.id, month), 0.0)}
-            for month in forecast._months(first)
-        ]
+        return [{"month": month} for month in self.env["scp.sales.forecast"]._months(first)]
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "line_ids" in fields_list and not values.get("line_ids"):
-            user = self.env["res.users"].browse(values.get("user_id") or self.env.uid)
-            first = fields.Date.to_date(values.get("month") or fields.Date.context_today(self).replace(day=1))
+            user_id = values.get("user_id") or self.env.context.get("default_user_id")
+            user = self.env["res.users"].browse(user_id if isinstance(user_id, int) else self.env.uid)
+            first = sane_date(
+                self.env,
+                values.get("month") or fields.Date.context_today(self).replace(day=1),
+                self.env._("The month of a forecast"),
+            )
             values["line_ids"] = [fields.Command.create(line) for line in self._month_lines(user, first)]
         return values
 
     def action_submit(self):
         self.ensure_one()
-        lines = [
-            {"month": line.month, "computed_amount": line.computed_amount, "adjustment": line.adjustment}
-            for line in self.line_ids
-        ]
+        # the open deals of each month are computed again by _submit: only the adjustments come from here
+        lines = [{"month": line.month, "adjustment": line.adjustment} for line in self.line_ids]
         forecast = self.env["scp.sales.forecast"]._submit(
             self.user_id, self.team_id, self.month, lines, self.comment
         )
@@ -63,9 +63,44 @@ class ScpForecastWizardLine(models.TransientModel):
     wizard_id = fields.Many2one("scp.forecast.wizard", required=True, ondelete="cascade")
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     month = fields.Date(required=True)
-    computed_amount = fields.Monetary(string="Open Deals")
+    computed_amount = fields.Monetary(
+        string="Open Deals",
+        compute="_compute_computed_amount",
+        help="The open deals' expected revenue closing in the month (overdue ones in the first month).",
+    )
     adjustment = fields.Monetary(help="Your correction to the open deals for the month, up or down.")
     amount = fields.Monetary(string="Forecast", compute="_compute_amount")
+
+    @api.depends("month", "wizard_id.user_id", "wizard_id.month")
+    def _compute_computed_amount(self):
+        # From the deals the caller reads (no sudo): one grouped query per wizard.
+        Forecast = self.env["scp.sales.forecast"]
+        for wizard in self.wizard_id:
+            lines = self.filtered(lambda line, wizard=wizard: line.wizard_id == wizard)
+            pipeline = (
+                Forecast._pipeline_by_month(wizard.user_id, wizard.month)
+                if wizard.user_id and wizard.month
+                else {}
+            )
+            for line in lines:
+                line.computed_amount = pipeline.get((wizard.user_id.id, line.month), 0.0)
+        (self - self.filtered("wizard_id")).computed_amount = 0.0
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_adjustment(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_adjustment(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_adjustment(self, vals):
+        """A number a client sends (JSON also carries Infinity and NaN): refused in a sentence."""
+        if vals.get("adjustment"):
+            sane_amount(self.env, vals["adjustment"], self.env._("An adjustment"))
 
     @api.depends("computed_amount", "adjustment")
     def _compute_amount(self):
