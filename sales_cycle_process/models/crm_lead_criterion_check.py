@@ -89,3 +89,14 @@ class CrmLeadCriterionCheck(models.Model):
         if self - changing:
             super(CrmLeadCriterionCheck, self - changing).write(vals)
         return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_checked(self):
+        # a checked line goes only with its deal (or, unchecked, with its criterion)
+        if any(self.mapped("is_done")):
+            raise UserError(
+                self.env._(
+                    "A checked line of a deal's exit-criteria checklist is part of its history: it cannot be "
+                    "deleted. Uncheck it if it is not done."
+                )
+            )

@@ -307,6 +307,13 @@ class TestTrustLadderFields(TrustLadderCase):
         with self.assertRaisesRegex(UserError, "cannot be moved"):
             mine.with_user(self.salesperson).write({"criterion_check_ids": [(4, line.id)]})
         self.assertEqual(line.lead_id, lead)
+        # a checked line is history: nobody deletes it (salespeople have no delete right at all)
+        with self.assertRaises(AccessError):
+            line.with_user(self.salesperson).unlink()
+        line.with_user(self.salesperson).is_done = True
+        with self.assertRaisesRegex(UserError, "history"):
+            lead.with_user(self.manager).write({"criterion_check_ids": [(2, line.id)]})
+        self.assertTrue(line.exists())
 
     def test_salesperson_cannot_tick_a_deal_they_cannot_edit(self):
         lead = self._new_lead(user=self.colleague)
