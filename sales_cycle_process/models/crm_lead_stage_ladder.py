@@ -244,7 +244,8 @@ class CrmLead(models.Model):
         if overridden:
             overridden.check_access("write")
             overridden.sudo().write({"probability_override": False, "probability_override_reason": False})
-        return super().action_set_automated_probability()
+        # a value XML-RPC can carry (Odoo's method returns None)
+        return super().action_set_automated_probability() or True
 
     # ========================================================================================
     # What a client may send
@@ -508,6 +509,8 @@ class CrmLead(models.Model):
     def _ladder_apply_gate(self, new_stage, from_start=False):
         """The stage gate, for users: refuse (block) or note (warn) a forward move, or a creation
         in ``new_stage`` (``from_start``), past unchecked required exit criteria."""
+        if all((lead.company_id or self.env.company).ladder_gate_mode == "off" for lead in self):
+            return
         missing = self._ladder_missing_for_move(new_stage, from_start=from_start)
         if not missing:
             return
