@@ -1,9 +1,18 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# who checked a line and when: always the server's (the user who changes "Done", now)
+STAMP_FIELDS = ("done_user_id", "done_date")
 
 
 class CrmLeadCriterionCheck(models.Model):
     """One line of a deal's exit-criteria checklist: one record per deal and criterion, so two people
-    ticking two different lines at the same time never overwrite each other."""
+    ticking two different lines at the same time never overwrite each other.
+
+    The server creates the lines (one per exit criterion of the deal's stage); users tick them on
+    deals they may edit. A line stays with its deal and criterion, and keeps who checked it and when,
+    also when its criterion is archived.
+    """
 
     _name = "crm.lead.criterion.check"
     _description = "Deal Exit Criterion Check"
@@ -14,6 +23,7 @@ class CrmLeadCriterionCheck(models.Model):
     criterion_id = fields.Many2one(
         "crm.stage.exit.criterion", string="Criterion", required=True, ondelete="cascade", index=True
     )
+    criterion_active = fields.Boolean(related="criterion_id.active", string="Criterion Active")
     stage_id = fields.Many2one(related="criterion_id.stage_id", store=True, string="Stage")
     stage_sequence = fields.Integer(related="criterion_id.stage_id.sequence", string="Stage Sequence")
     sequence = fields.Integer(related="criterion_id.sequence", store=True)
@@ -33,19 +43,60 @@ class CrmLeadCriterionCheck(models.Model):
         ),
     ]
 
+    @api.model
+    def _stamp(self, done):
+        return {
+            "done_user_id": self.env.uid if done else False,
+            "done_date": fields.Datetime.now() if done else False,
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("is_done"):
-                vals.setdefault("done_user_id", self.env.uid)
-                vals.setdefault("done_date", fields.Datetime.now())
+        vals_list = [
+            {
+                **{key: value for key, value in vals.items() if key not in STAMP_FIELDS},
+                **self._stamp(vals.get("is_done")),
+            }
+            for vals in vals_list
+        ]
+        if not self.env.su:
+            # a line is checked on a deal the user may edit
+            self.env["crm.lead"].browse(
+                {vals["lead_id"] for vals in vals_list if vals.get("lead_id")}
+            ).check_access("write")
         return super().create(vals_list)
 
     def write(self, vals):
-        if "is_done" in vals:
-            vals = dict(
-                vals,
-                done_user_id=self.env.uid if vals["is_done"] else False,
-                done_date=fields.Datetime.now() if vals["is_done"] else False,
+        vals = {key: value for key, value in vals.items() if key not in STAMP_FIELDS}
+        for fname in ("lead_id", "criterion_id"):
+            if fname in vals and any(check[fname].id != vals[fname] for check in self):
+                raise UserError(
+                    self.env._(
+                        "A checklist line belongs to its deal and its exit criterion: it cannot be moved to "
+                        "another one."
+                    )
+                )
+        if not self.env.su:
+            # ticking a line or writing its note is editing the deal
+            self.lead_id.check_access("write")
+        if "is_done" not in vals:
+            return super().write(vals)
+        done = bool(vals["is_done"])
+        # only the lines whose "Done" changes get a new checker and date
+        changing = self.filtered(lambda check: check.is_done != done)
+        if changing:
+            super(CrmLeadCriterionCheck, changing).write({**vals, **self._stamp(done)})
+        if self - changing:
+            super(CrmLeadCriterionCheck, self - changing).write(vals)
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_checked(self):
+        # a checked line goes only with its deal (or, unchecked, with its criterion)
+        if any(self.mapped("is_done")):
+            raise UserError(
+                self.env._(
+                    "A checked line of a deal's exit-criteria checklist is part of its history: it cannot be "
+                    "deleted. Uncheck it if it is not done."
+                )
             )
-        return super().write(vals)

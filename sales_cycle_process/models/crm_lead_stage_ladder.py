@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools import float_compare, html2plaintext
 
 from .crm_lead_buying_influence import BUYING_ROLES
 
@@ -12,6 +12,18 @@ _logger = logging.getLogger(__name__)
 
 # fields whose change may refer a deal to engineering
 REFERRAL_TRIGGER_FIELDS = {"non_standard_requirements", "expected_revenue", "revenue_currency_id"}
+# fields only the server sets: the engineering review (requested by the referral, recorded when an
+# application engineer or a sales manager marks the review activity done) and a manager's override
+REVIEW_FIELDS = {
+    "engineering_review_requested",
+    "engineering_review_done",
+    "engineering_review_user_id",
+    "engineering_review_advice",
+    "engineering_review_status",
+}
+OVERRIDE_FIELDS = {"probability_override", "probability_override_reason"}
+# on stage ladder teams the probability is the stage's (or a manager's override)
+LADDER_PROBABILITY_FIELDS = {"probability", "automated_probability"}
 # fields counted by the qualification completeness
 QUALIFICATION_FIELDS = [
     "qualification_concern",
@@ -123,10 +135,18 @@ class CrmLead(models.Model):
                 lead.probability = stage_probability
         return res
 
-    @api.depends("stage_id", "criterion_check_ids.is_done", "criterion_check_ids.stage_id")
+    @api.depends(
+        "stage_id",
+        "criterion_check_ids.is_done",
+        "criterion_check_ids.stage_id",
+        "criterion_check_ids.criterion_active",
+    )
     def _compute_checklist_progress(self):
         for lead in self:
-            checks = lead.criterion_check_ids.filtered(lambda c, lead=lead: c.stage_id == lead.stage_id)
+            # archived criteria no longer count (their lines stay, as history)
+            checks = lead.criterion_check_ids.filtered(
+                lambda c, lead=lead: c.stage_id == lead.stage_id and c.criterion_active
+            )
             done = checks.filtered("is_done")
             lead.checklist_progress = round(100.0 * len(done) / len(checks)) if checks else 0
             lead.checklist_summary = f"{len(done)}/{len(checks)}" if checks else ""
@@ -170,12 +190,33 @@ class CrmLead(models.Model):
     # ========================================================================================
     @api.model_create_multi
     def create(self, vals_list):
+        # The web client is not a security boundary: what a client sends is checked here. The
+        # superuser (data loading, the addon's own code after it checked the caller) passes.
+        trusted = self.env.su
+        sent_probabilities = []
+        if not trusted:
+            self._ladder_check_client_create(vals_list)
+            sent_probabilities = [
+                {fname: vals[fname] for fname in LADDER_PROBABILITY_FIELDS & set(vals)} for vals in vals_list
+            ]
         leads = super().create(vals_list)
         leads._ladder_ensure_checks()
         leads._ladder_check_engineering_referral()
+        if not trusted:
+            leads._ladder_check_created_probability(sent_probabilities)
+            # a deal created directly in a later stage passes the same gate as one moved there
+            for stage, created in leads.filtered("stage_id").grouped("stage_id").items():
+                created._ladder_apply_gate(stage, from_start=True)
         return leads
 
     def write(self, vals):
+        trusted = self.env.su
+        if not trusted:
+            self._ladder_check_client_write(vals)
+            # what is left of them re-sends the current values: the server keeps deciding them
+            vals = {
+                fname: value for fname, value in vals.items() if fname not in REVIEW_FIELDS | OVERRIDE_FIELDS
+            }
         new_stage = False
         movers = self.browse()
         if vals.get("stage_id"):
@@ -183,7 +224,9 @@ class CrmLead(models.Model):
             movers = self.filtered(lambda lead: lead.stage_id != new_stage)
             if movers and "probability_override" not in vals:
                 vals = dict(vals, probability_override=False, probability_override_reason=False)
-            if movers and not self.env.context.get("ladder_gate_skip"):
+            # No context key skips the gate: only the superuser does, i.e. the addon's own code
+            # (the manager's Force Stage wizard calls _ladder_force_stage after its check).
+            if movers and not trusted:
                 movers._ladder_apply_gate(new_stage)
         res = super().write(vals)
         if movers:
@@ -193,10 +236,117 @@ class CrmLead(models.Model):
         return res
 
     def action_set_automated_probability(self):
-        ladder = self.filtered(lambda lead: lead.team_id.probability_source == "ladder")
-        if ladder:
-            ladder.write({"probability_override": False, "probability_override_reason": False})
+        # Back to the stage's probability: whoever may edit the deal may do it (moving the deal
+        # to another stage does the same); the override flag itself is the server's to clear.
+        overridden = self.filtered(
+            lambda lead: lead.team_id.probability_source == "ladder" and lead.probability_override
+        )
+        if overridden:
+            overridden.check_access("write")
+            overridden.sudo().write({"probability_override": False, "probability_override_reason": False})
+        # a value XML-RPC can carry (Odoo's method returns None)
         return super().action_set_automated_probability() or True
+
+    # ========================================================================================
+    # What a client may send
+    # ========================================================================================
+    def _ladder_protected_field_message(self, fname):
+        if fname in REVIEW_FIELDS:
+            return self.env._(
+                "The engineering review of a deal is recorded by the server: it is requested when the deal "
+                "needs one and done when an application engineer or a sales manager marks the "
+                "“Engineering review” activity done with the advice."
+            )
+        return self.env._(
+            "Only a sales manager overrides a deal's probability, with the “Override Probability” button "
+            "and a reason."
+        )
+
+    def _ladder_same_value(self, fname, value):
+        """Whether every deal of ``self`` already holds ``value`` (as a client sends it) in ``fname``."""
+        field = self._fields[fname]
+        for lead in self:
+            current = lead[fname]
+            if field.type == "many2one":
+                same = current.id == (value or False)
+            elif field.type == "boolean":
+                same = bool(current) == bool(value)
+            else:
+                same = (current or False) == (value or False)
+            if not same:
+                return False
+        return True
+
+    @api.model
+    def _ladder_check_client_create(self, vals_list):
+        for vals in vals_list:
+            for fname in sorted((REVIEW_FIELDS | OVERRIDE_FIELDS) & set(vals)):
+                if vals[fname]:
+                    raise UserError(self._ladder_protected_field_message(fname))
+
+    def _ladder_check_client_write(self, vals):
+        """Refuse the values a user may not set by editing a deal (by any client): the engineering
+        review, a manager's override, and on ladder teams a probability other than the stage's."""
+        for fname in sorted((REVIEW_FIELDS | OVERRIDE_FIELDS) & set(vals)):
+            if not self._ladder_same_value(fname, vals[fname]):
+                raise UserError(self._ladder_protected_field_message(fname))
+        probability_fields = sorted(LADDER_PROBABILITY_FIELDS & set(vals))
+        if not probability_fields:
+            return
+        sent = {fname: self._ladder_float(vals[fname]) for fname in probability_fields}
+        Team = self.env["crm.team"]
+        new_team = Team.browse(vals["team_id"]) if "team_id" in vals else None
+        new_stage = self.env["crm.stage"].browse(vals["stage_id"]) if vals.get("stage_id") else None
+        for lead in self:
+            team = new_team if new_team is not None else lead.team_id
+            stage = new_stage or lead.stage_id
+            if team.probability_source != "ladder" or not stage:
+                continue
+            active = vals["active"] if "active" in vals else lead.active
+            expected = self._ladder_probability_of(stage, active)
+            # re-sending the current value is harmless while the deal stays where it is
+            unchanged = stage == lead.stage_id and team == lead.team_id and bool(active) == lead.active
+            for fname, value in sent.items():
+                if float_compare(value, expected, precision_digits=2) and not (
+                    unchanged and float_compare(value, lead[fname], precision_digits=2) == 0
+                ):
+                    raise UserError(lead._ladder_probability_message(stage, expected))
+
+    @api.model
+    def _ladder_float(self, value):
+        try:
+            return float(value or 0.0)
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._("A probability is a number between 0 and 100, not “%(value)s”.", value=value)
+            ) from None
+
+    def _ladder_check_created_probability(self, sent_probabilities):
+        """:param sent_probabilities: per created deal, the probability values the client sent"""
+        for lead, sent in zip(self, sent_probabilities, strict=True):
+            if not sent or lead.team_id.probability_source != "ladder" or not lead.stage_id:
+                continue
+            expected = self._ladder_probability_of(lead.stage_id, lead.active)
+            for value in sent.values():
+                if float_compare(self._ladder_float(value), expected, precision_digits=2):
+                    raise UserError(lead._ladder_probability_message(lead.stage_id, expected))
+
+    @api.model
+    def _ladder_probability_of(self, stage, active=True):
+        """The probability the ladder gives a deal in ``stage``: 0 once lost (archived), 100 when won."""
+        if not active:
+            return 0.0
+        return 100.0 if stage.is_won else stage.probability
+
+    def _ladder_probability_message(self, stage, expected):
+        return self.env._(
+            "The probability of “%(deal)s” is the probability of its stage %(stage)s (%(probability)s %%) "
+            "on a stage ladder team: move the deal to another stage, or ask a sales manager to override "
+            "its probability.",
+            deal=self.name,
+            stage=stage.name,
+            probability=round(expected, 2),
+        )
 
     # ========================================================================================
     # Stage ladder: probability
@@ -243,10 +393,11 @@ class CrmLead(models.Model):
             kept = kept.filtered(
                 lambda lead, probability=probability: lead.automated_probability != probability
             )
+            # the server aligns them: as superuser, the only way past the probability guard
             if leads:
-                leads.with_context(ladder_gate_skip=True).write(vals)
+                leads.sudo().write(vals)
             if kept:
-                kept.with_context(ladder_gate_skip=True).write({"automated_probability": probability})
+                kept.sudo().write({"automated_probability": probability})
 
     def _update_automated_probabilities(self):
         """Odoo's nightly predictive scoring rewrites probabilities in SQL: put the deals of ladder
@@ -270,7 +421,10 @@ class CrmLead(models.Model):
             return
         Check = self.env["crm.lead.criterion.check"].sudo()
         criteria = (
-            self.env["crm.stage.exit.criterion"].sudo().search([("stage_id", "in", leads.stage_id.ids)])
+            self.env["crm.stage.exit.criterion"]
+            .sudo()
+            .with_context(active_test=True)
+            .search([("stage_id", "in", leads.stage_id.ids)])
         )
         if not criteria:
             return
@@ -291,15 +445,19 @@ class CrmLead(models.Model):
     def _ladder_stage_key(self, stage):
         return (stage.sequence, stage.id)
 
-    def _ladder_missing_for_move(self, new_stage):
+    def _ladder_missing_for_move(self, new_stage, from_start=False):
         """What is missing for each deal to move forward to ``new_stage``.
+
+        A deal without a stage, and every deal when ``from_start`` (a deal created directly in
+        ``new_stage``), starts below the first rung: the criteria of every stage below
+        ``new_stage`` count.
 
         :return: {lead: [names of unchecked required criteria, pending engineering review]};
                  backward moves and complete deals are not in the dict.
         """
         new_key = self._ladder_stage_key(new_stage)
         forward = self.filtered(
-            lambda lead: lead.stage_id and self._ladder_stage_key(lead.stage_id) < new_key
+            lambda lead: from_start or not lead.stage_id or self._ladder_stage_key(lead.stage_id) < new_key
         )
         if not forward:
             return {}
@@ -308,9 +466,11 @@ class CrmLead(models.Model):
             .sudo()
             .search(["|", ("team_id", "=", False), ("team_id", "in", forward.team_id.ids)])
         )
+        # archived criteria no longer gate (whatever active_test a client puts in the context)
         criteria = (
             self.env["crm.stage.exit.criterion"]
             .sudo()
+            .with_context(active_test=True)
             .search([("required", "=", True), ("stage_id", "in", stages.ids)])
         )
         done = {
@@ -322,9 +482,12 @@ class CrmLead(models.Model):
         pass_fifty = new_stage.is_won or new_stage.probability > 50
         missing = {}
         for lead in forward:
-            old_key = self._ladder_stage_key(lead.stage_id)
+            old_key = None if from_start or not lead.stage_id else self._ladder_stage_key(lead.stage_id)
             passed = stages.filtered(
-                lambda s, lead=lead, old_key=old_key: old_key <= self._ladder_stage_key(s) < new_key
+                lambda s, lead=lead, old_key=old_key: (
+                    old_key is None or old_key <= self._ladder_stage_key(s)
+                )
+                and self._ladder_stage_key(s) < new_key
                 and (not s.team_id or s.team_id == lead.team_id)
             )
             names = [
@@ -338,48 +501,107 @@ class CrmLead(models.Model):
                 missing[lead] = names
         return missing
 
-    def _ladder_apply_gate(self, new_stage):
-        missing = self._ladder_missing_for_move(new_stage)
+    @api.model
+    def _ladder_missing_bullets(self, names):
+        # Criterion names are typed by users: Markup's % escapes them.
+        return Markup("<ul>%s</ul>") % Markup().join(Markup("<li>%s</li>") % name for name in names)
+
+    def _ladder_apply_gate(self, new_stage, from_start=False):
+        """The stage gate, for users: refuse (block) or note (warn) a forward move, or a creation
+        in ``new_stage`` (``from_start``), past unchecked required exit criteria."""
+        if all((lead.company_id or self.env.company).ladder_gate_mode == "off" for lead in self):
+            return
+        missing = self._ladder_missing_for_move(new_stage, from_start=from_start)
         if not missing:
             return
-        force_reason = self.env.context.get("ladder_gate_force_reason")
         blocked = []
         for lead, names in missing.items():
             mode = (lead.company_id or self.env.company).ladder_gate_mode
-            # Criterion names and the reason are typed by users: Markup's % escapes them.
-            bullets = Markup("<ul>%s</ul>") % Markup().join(Markup("<li>%s</li>") % name for name in names)
-            if force_reason:
-                lead.message_post(
-                    body=Markup(
-                        self.env._(
-                            "Moved to %(stage)s although these exit criteria are missing:%(list)s"
-                            "Reason: %(reason)s"
-                        )
+            if mode == "block":
+                if from_start:
+                    message = self.env._(
+                        "“%(lead)s” cannot be created in %(stage)s, these exit criteria are missing: "
+                        "%(missing)s.",
+                        lead=lead.name,
+                        stage=new_stage.name,
+                        missing="; ".join(names),
                     )
-                    % {"stage": new_stage.name, "list": bullets, "reason": force_reason},
-                )
-            elif mode == "block":
-                blocked.append(
-                    self.env._(
+                else:
+                    message = self.env._(
                         "“%(lead)s” cannot move to %(stage)s, these exit criteria are missing: %(missing)s.",
                         lead=lead.name,
                         stage=new_stage.name,
                         missing="; ".join(names),
                     )
-                )
+                blocked.append(message)
             elif mode == "warn":
-                lead.message_post(
-                    body=Markup(
+                if from_start:
+                    body = Markup(
+                        self.env._("Created in %(stage)s although these exit criteria are missing:%(list)s")
+                    )
+                else:
+                    body = Markup(
                         self.env._("Moved to %(stage)s although these exit criteria are missing:%(list)s")
                     )
-                    % {"stage": new_stage.name, "list": bullets},
+                lead.message_post(
+                    body=body % {"stage": new_stage.name, "list": self._ladder_missing_bullets(names)}
                 )
         if blocked:
-            raise UserError(
-                "\n".join(blocked)
-                + "\n"
-                + self.env._("Check them on the deal, or ask a sales manager to force the move.")
+            hint = (
+                self.env._(
+                    "Create the deal in the first stage and check them on the way, or ask a sales manager."
+                )
+                if from_start
+                else self.env._("Check them on the deal, or ask a sales manager to force the move.")
             )
+            raise UserError("\n".join(blocked) + "\n" + hint)
+
+    def _ladder_force_stage(self, stage, reason):
+        """A sales manager moves these deals to ``stage`` past their missing exit criteria.
+
+        Private: RPC cannot call it. The caller (the Force Stage wizard) checked that the user is a
+        sales manager; the missing criteria and the reason go to the chatter.
+        """
+        self.check_access("write")
+        for lead, names in self._ladder_missing_for_move(stage).items():
+            lead.message_post(
+                body=Markup(
+                    self.env._(
+                        "Moved to %(stage)s although these exit criteria are missing:%(list)s"
+                        "Reason: %(reason)s"
+                    )
+                )
+                % {"stage": stage.name, "list": self._ladder_missing_bullets(names), "reason": reason},
+            )
+        # as superuser: the gate was the manager's decision (the user stays the author of the changes)
+        self.sudo().write({"stage_id": stage.id})
+        return True
+
+    def _ladder_override_probability(self, probability, reason):
+        """A sales manager sets these deals' probability by hand, until they change stage.
+
+        Private: RPC cannot call it. The caller (the Override Probability wizard) checked that the
+        user is a sales manager.
+        """
+        self.check_access("write")
+        for lead in self:
+            old = lead.probability
+            lead.sudo().write(
+                {
+                    "probability": probability,
+                    "probability_override": True,
+                    "probability_override_reason": reason,
+                }
+            )
+            lead.message_post(
+                body=self.env._(
+                    "Probability overridden from %(old)s %% to %(new)s %%. Reason: %(reason)s",
+                    old=round(old, 2),
+                    new=round(probability, 2),
+                    reason=reason,
+                )
+            )
+        return True
 
     @api.onchange("stage_id")
     def _onchange_stage_id_ladder_gate(self):
@@ -418,6 +640,42 @@ class CrmLead(models.Model):
         revenue = self._ladder_revenue_in_company_currency()
         return bool(revenue) and revenue >= company.engineering_review_threshold
 
+    def _ladder_engineering_reviewers(self):
+        """Who reviews each deal: never its salesperson. In this order, the first one who is not the
+        deal's salesperson: the company's engineering reviewer, an application engineer of the deal's
+        company, the sales team leader, a sales manager of the company.
+
+        :return: {lead: res.users (possibly empty: nobody else to ask)}
+        """
+        Users = self.env["res.users"].sudo()
+        engineers = Users.search(
+            [
+                ("groups_id", "in", self.env.ref("sales_cycle_process.group_application_engineer").id),
+                ("share", "=", False),
+            ]
+        )
+        managers = Users.search(
+            [("groups_id", "in", self.env.ref("sales_team.group_sale_manager").id), ("share", "=", False)]
+        )
+        reviewers = {}
+        for lead in self:
+            company = lead.company_id or self.env.company
+            candidates = [
+                company.engineering_review_user_id,
+                *engineers.filtered(lambda u, company=company: company in u.company_ids),
+                lead.team_id.user_id,
+                *managers.filtered(lambda u, company=company: company in u.company_ids),
+            ]
+            reviewers[lead] = next(
+                (
+                    user
+                    for user in candidates
+                    if user and user.active and not user.share and user != lead.user_id
+                ),
+                Users.browse(),
+            )
+        return reviewers
+
     def _ladder_check_engineering_referral(self):
         """Schedule one "Engineering review" activity on each deal that needs one, once."""
         leads = self.filtered(
@@ -430,10 +688,20 @@ class CrmLead(models.Model):
         activity_type = self.env.ref("sales_cycle_process.mail_activity_type_engineering_review")
         model_id = self.env["ir.model"]._get_id("crm.lead")
         deadline = activity_type._get_date_deadline()
+        reviewers = leads._ladder_engineering_reviewers()
         vals_list = []
         for lead in leads:
             company = lead.company_id or self.env.company
-            user = company.engineering_review_user_id or lead.team_id.user_id or lead.user_id or self.env.user
+            user = reviewers[lead]
+            if not user:
+                # nobody but the salesperson to ask: the deal stays pending until a manager forces it
+                lead.sudo().message_post(
+                    body=self.env._(
+                        "This deal needs an engineering review, but there is nobody other than its "
+                        "salesperson to ask: set the engineering reviewer in the stage ladder settings."
+                    )
+                )
+                continue
             currency = lead.revenue_currency_id or company.currency_id
             amount = f"{lead.expected_revenue:,.2f} {currency.name}"
             reason = (
@@ -455,8 +723,25 @@ class CrmLead(models.Model):
                     "date_deadline": deadline,
                 }
             )
-        self.env["mail.activity"].sudo().create(vals_list)
-        leads.sudo().with_context(ladder_gate_skip=True).write({"engineering_review_requested": True})
+        if vals_list:
+            self.env["mail.activity"].sudo().create(vals_list)
+        # as superuser: the review fields are the server's
+        leads.sudo().write({"engineering_review_requested": True})
+
+    def _ladder_is_engineering_reviewer(self, user):
+        """Whether ``user`` may record the engineering review of this deal: an application engineer,
+        a sales manager, the company's engineering reviewer or the team leader, never the deal's
+        own salesperson (whoever the activity was assigned to)."""
+        self.ensure_one()
+        if user == self.user_id:
+            return False
+        company = self.company_id or self.env.company
+        return (
+            user.has_group("sales_cycle_process.group_application_engineer")
+            or user.has_group("sales_team.group_sale_manager")
+            or user == company.engineering_review_user_id
+            or user == self.team_id.user_id
+        )
 
     def action_ladder_open_probability_override(self):
         self.ensure_one()

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 PHASES = [
     ("intake", "Lead intake"),
@@ -69,6 +69,35 @@ class CrmStage(models.Model):
                         stage=stage.name,
                     )
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_ladder_history(self):
+        """A stage goes with its exit criteria only when no deal has checked them, and only when it
+        holds no deal (Odoo's database refuses that last case with a less readable message)."""
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        for stage in self:
+            deals = Lead.search_count([("stage_id", "=", stage.id)])
+            if deals:
+                raise UserError(
+                    self.env._(
+                        "The stage “%(stage)s” still holds %(count)s deals (lost ones included): move them "
+                        "to another stage before deleting it.",
+                        stage=stage.name,
+                        count=deals,
+                    )
+                )
+        criteria = self.env["crm.stage.exit.criterion"].sudo().with_context(active_test=False)
+        checked = criteria.search([("stage_id", "in", self.ids)])._checked_by_deals()
+        if checked:
+            raise UserError(
+                self.env._(
+                    "The stage “%(stage)s” cannot be deleted: deals have checked its exit criterion "
+                    "“%(criterion)s”, and their checklists keep who checked it and when. Keep the stage and "
+                    "fold it, so that it no longer takes room in the pipeline.",
+                    stage=checked[0].stage_id.name,
+                    criterion=checked[0].name,
+                )
+            )
 
     @api.onchange("probability")
     def _onchange_probability_forecast_category(self):

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
@@ -6,13 +6,17 @@ from odoo.tools import html2plaintext
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
-    def _action_done(self, feedback=False, attachment_ids=None):
+    def _ladder_engineering_reviews(self):
+        """The engineering review activities of deals among ``self``."""
         review_type = self.env.ref(
             "sales_cycle_process.mail_activity_type_engineering_review", raise_if_not_found=False
         )
-        reviews = self.filtered(
-            lambda a: review_type and a.activity_type_id == review_type and a.res_model == "crm.lead"
-        )
+        if not review_type:
+            return self.browse()
+        return self.filtered(lambda a: a.activity_type_id == review_type and a.res_model == "crm.lead")
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        reviews = self._ladder_engineering_reviews()
         if reviews:
             reviews._ladder_check_reviewer()
             advice = html2plaintext(feedback or "").strip() if feedback else ""
@@ -24,6 +28,7 @@ class MailActivity(models.Model):
                     )
                 )
             leads = self.env["crm.lead"].sudo().browse(reviews.mapped("res_id")).exists()
+            # as superuser: the review fields are the server's, set here after the reviewer check
             leads.write(
                 {
                     "engineering_review_advice": advice,
@@ -34,17 +39,55 @@ class MailActivity(models.Model):
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
 
     def _ladder_check_reviewer(self):
-        """Completing an engineering review lifts the 50 % gate: only the engineer the review is
-        assigned to, an application engineer or a sales manager may do it."""
+        """Completing an engineering review lifts the 50 % gate: an application engineer, a sales
+        manager, the company's engineering reviewer or the team leader may do it, never the deal's
+        own salesperson, whoever the activity is assigned to."""
+        if self.env.su:
+            return
         user = self.env.user
-        if self.env.su or user.has_group("sales_cycle_process.group_application_engineer"):
-            return
-        if user.has_group("sales_team.group_sale_manager"):
-            return
-        if any(activity.user_id != user for activity in self):
-            raise AccessError(
-                self.env._(
-                    "Only the application engineer the review is assigned to, an application engineer "
-                    "or a sales manager can complete an engineering review."
+        leads = self.env["crm.lead"].sudo().browse(set(self.mapped("res_id"))).exists()
+        for lead in leads:
+            if lead.user_id == user:
+                raise AccessError(
+                    self.env._(
+                        "You are the salesperson of “%(deal)s”: its engineering review is completed by an "
+                        "application engineer or a sales manager, not by you.",
+                        deal=lead.name,
+                    )
                 )
-            )
+            if not lead._ladder_is_engineering_reviewer(user):
+                raise AccessError(
+                    self.env._(
+                        "Only an application engineer, a sales manager or the engineering reviewer can "
+                        "complete the engineering review of “%(deal)s”.",
+                        deal=lead.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = super().create(vals_list)
+        if not self.env.su:
+            activities._ladder_engineering_reviews()._ladder_check_review_assignee()
+        return activities
+
+    def write(self, vals):
+        res = super().write(vals)
+        # reassigning (not moving: merging deals moves their activities) is checked
+        if not self.env.su and {"user_id", "activity_type_id"} & set(vals):
+            self._ladder_engineering_reviews()._ladder_check_review_assignee()
+        return res
+
+    def _ladder_check_review_assignee(self):
+        """An engineering review is never assigned to the deal's own salesperson."""
+        leads = self.env["crm.lead"].sudo().browse(set(self.mapped("res_id"))).exists()
+        for activity in self:
+            lead = leads.filtered(lambda lead, activity=activity: lead.id == activity.res_id)
+            if lead.user_id and activity.user_id == lead.user_id:
+                raise UserError(
+                    self.env._(
+                        "The engineering review of “%(deal)s” cannot be assigned to its own salesperson: "
+                        "assign it to an application engineer.",
+                        deal=lead.name,
+                    )
+                )

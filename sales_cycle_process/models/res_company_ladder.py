@@ -28,7 +28,9 @@ class ResCompany(models.Model):
     engineering_review_user_id = fields.Many2one(
         "res.users",
         string="Engineering Reviewer",
-        help="Receives the “Engineering review” activities. Empty: the sales team leader.",
+        help="Receives the “Engineering review” activities. Empty (or the deal's own salesperson): an "
+        "application engineer of the company, else the sales team leader, else a sales manager; never the "
+        "deal's salesperson.",
     )
 
     @api.constrains("engineering_review_threshold")
@@ -36,3 +38,16 @@ class ResCompany(models.Model):
         for company in self:
             if company.engineering_review_threshold < 0:
                 raise ValidationError(self.env._("The engineering review threshold cannot be below zero."))
+
+    @api.constrains("engineering_review_user_id")
+    def _check_engineering_review_user(self):
+        for company in self:
+            user = company.engineering_review_user_id
+            if user and (user.share or company not in user.company_ids):
+                raise ValidationError(
+                    self.env._(
+                        "The engineering reviewer %(user)s must be an internal user of %(company)s.",
+                        user=user.name,
+                        company=company.name,
+                    )
+                )

@@ -36,10 +36,11 @@ MATRIX = {
         "manager": ALL,
         "director": ALL,
     },
+    # checklist lines: created by the server, ticked by the users
     "crm.lead.criterion.check": {
-        "salesperson": "rwc",
-        "engineer": "rwc",
-        "admin": "rwc",
+        "salesperson": "rw",
+        "engineer": "rw",
+        "admin": "rw",
         "manager": ALL,
         "director": ALL,
     },

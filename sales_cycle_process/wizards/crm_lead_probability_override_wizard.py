@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class CrmLeadProbabilityOverrideWizard(models.TransientModel):
@@ -23,21 +23,10 @@ class CrmLeadProbabilityOverrideWizard(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(self.env._("Only a sales manager can override a deal's probability."))
-        lead = self.lead_id
-        old = lead.probability
-        lead.with_context(ladder_gate_skip=True).write(
-            {
-                "probability": self.probability,
-                "probability_override": True,
-                "probability_override_reason": self.reason,
-            }
-        )
-        lead.message_post(
-            body=self.env._(
-                "Probability overridden from %(old)s %% to %(new)s %%. Reason: %(reason)s",
-                old=round(old, 2),
-                new=round(self.probability, 2),
-                reason=self.reason,
+        if not (self.reason or "").strip():
+            raise UserError(
+                self.env._("Give the reason why this deal's probability differs from its stage's.")
             )
-        )
+        # checked on the server, then a private method (RPC cannot call it) sets the probability
+        self.lead_id._ladder_override_probability(self.probability, self.reason.strip())
         return {"type": "ir.actions.act_window_close"}

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 
 class CrmLeadStageForceWizard(models.TransientModel):
@@ -31,5 +31,8 @@ class CrmLeadStageForceWizard(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise AccessError(self.env._("Only a sales manager can force a deal past its exit criteria."))
-        self.lead_id.with_context(ladder_gate_force_reason=self.reason).write({"stage_id": self.stage_id.id})
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Give the reason why the deal may move on without its exit criteria."))
+        # checked on the server, then a private method (RPC cannot call it) moves the deal
+        self.lead_id._ladder_force_stage(self.stage_id, self.reason.strip())
         return {"type": "ir.actions.act_window_close"}

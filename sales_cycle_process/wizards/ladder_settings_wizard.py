@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class LadderSettingsWizard(models.TransientModel):
@@ -23,6 +23,12 @@ class LadderSettingsWizard(models.TransientModel):
     )
     engineering_review_threshold = fields.Monetary(currency_field="currency_id")
     engineering_review_user_id = fields.Many2one("res.users", string="Engineering Reviewer")
+
+    @api.constrains("engineering_review_threshold")
+    def _check_engineering_review_threshold(self):
+        for wizard in self:
+            if wizard.engineering_review_threshold < 0:
+                raise ValidationError(self.env._("The engineering review threshold cannot be below zero."))
 
     @api.model
     def default_get(self, fields_list):
