@@ -394,9 +394,12 @@ class TestTrustQpaReviews(QpaCase):
         )
         report = self._rpc(self.manager, "sale.order", "action_print_welcome_letter", order.ids)
         self.assertEqual(report["type"], "ir.actions.report")
-        self.assertIs(self._rpc(self.manager, "sale.order", "action_satisfaction_ok", order.ids), True)
+        # the satisfaction call is recorded on confirmed orders
+        confirmed = self._quotation(discount=0.0)
+        confirmed.action_confirm()
+        self.assertIs(self._rpc(self.manager, "sale.order", "action_satisfaction_ok", confirmed.ids), True)
         self.assertEqual(
-            self._rpc(self.manager, "sale.order", "action_satisfaction_not_ok", order.ids)["res_model"],
+            self._rpc(self.manager, "sale.order", "action_satisfaction_not_ok", confirmed.ids)["res_model"],
             "sale.corrective.action",
         )
         commit_line = self.env["scp.commit.wizard.line"].create(
