@@ -522,7 +522,8 @@ class SaleOrder(models.Model):
 
     def _qpa_last_log(self):
         self.ensure_one()
-        return self.sudo().qpa_log_ids.sorted("id")[-1:]
+        # by id of the saved row (the form's onchange works on new records of the same rows)
+        return self.sudo().qpa_log_ids.sorted(lambda log: log._origin.id or 0)[-1:]
 
     def _qpa_approval_valid(self):
         """The QPA is approved for the order as it is now: every review of the last submission
