@@ -610,7 +610,13 @@ class SaleOrder(models.Model):
         """Clients never write what the server decides (QPA figures, status, reviews)."""
         if self.env.su:
             return
-        forged = set().union(*(QPA_PROTECTED_FIELDS & set(vals) for vals in vals_list))
+        # a form saving a new quotation sends its (empty) list of reviews: nothing is written then
+        forged = {
+            name
+            for vals in vals_list
+            for name in QPA_PROTECTED_FIELDS & set(vals)
+            if vals[name] or self._fields[name].type not in ("one2many", "many2many")
+        }
         if forged:
             raise AccessError(
                 self.env._(

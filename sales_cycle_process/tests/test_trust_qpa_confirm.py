@@ -69,6 +69,12 @@ class TestTrustQpaConfirm(QpaCase):
         order.invalidate_recordset()
         self.assertTrue(order.qpa_required)
         self.assertEqual(order.qpa_state, "to_submit")
+        # the quotation form still creates and saves quotations (it sends the empty list of reviews)
+        with Form(self.env["sale.order"].with_user(self.salesperson)) as form:
+            form.partner_id = self.partner
+            with form.order_line.new() as line:
+                line.product_id = self.product
+        self.assertEqual(form.record.qpa_state, "not_needed")
         # the computes still work when the facts change
         order.order_line.with_user(self.salesperson).discount = 5.0
         self.assertFalse(order.qpa_required)
