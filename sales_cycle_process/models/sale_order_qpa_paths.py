@@ -27,13 +27,3 @@ class PaymentTransaction(models.Model):
                     partner_ids=quotation.user_id.partner_id.ids,
                 )
         return super(PaymentTransaction, self - held)._check_amount_and_confirm_order()
-
-
-class SaleOrderDiscount(models.TransientModel):
-    _inherit = "sale.order.discount"
-
-    def action_apply_discount(self):
-        # the new lines or discounts send an approved QPA back (see sale.order.line); an RPC
-        # client gets a value XML-RPC can carry
-        res = super().action_apply_discount()
-        return True if res is None else res

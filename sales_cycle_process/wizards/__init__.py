@@ -4,3 +4,4 @@ from . import commit_wizard
 from . import forecast_wizard
 from . import forecast_consolidation
 from . import ladder_settings_wizard
+from . import sale_order_discount_qpa
