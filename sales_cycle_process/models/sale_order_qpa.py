@@ -60,7 +60,8 @@ QPA_PROTECTED_FIELDS = {
     "reviewer_ids",
     "can_review",
 }
-# context keys of tier validation that skip one of its checks: honoured in sudo only
+# context keys of tier validation that skip one of its checks: never honoured on sale orders (a client
+# may send any context, also into the server's sudo calls; the addon itself never sets them)
 QPA_UNTRUSTED_CONTEXT_KEYS = ("skip_validation_check", "skip_check_state_condition")
 # what the rules deciding whether a QPA is needed read (see _qpa_reason_list)
 QPA_RULE_DEPENDS = (
@@ -627,8 +628,8 @@ class SaleOrder(models.Model):
             )
 
     def _qpa_trusted_context(self):
-        """Tier validation's check-skipping context keys count only in sudo (server code)."""
-        if self.env.su or not any(self.env.context.get(key) for key in QPA_UNTRUSTED_CONTEXT_KEYS):
+        """Without tier validation's check-skipping context keys (see QPA_UNTRUSTED_CONTEXT_KEYS)."""
+        if not any(self.env.context.get(key) for key in QPA_UNTRUSTED_CONTEXT_KEYS):
             return self
         return self.with_context(**dict.fromkeys(QPA_UNTRUSTED_CONTEXT_KEYS, False))
 

@@ -131,6 +131,8 @@ class TestTrustQpaConfirm(QpaCase):
         confirmed.order_line = [Command.create({"product_id": self.product.id, "discount": 20.0})]
         self.assertTrue(confirmed.qpa_required)
         self._as_client(confirmed).request_validation()
+        # not even when server code runs the call in sudo with the client's context
+        self._as_client(confirmed).sudo().request_validation()
         self.assertFalse(confirmed.review_ids)
         self.assertEqual(confirmed.qpa_state, "not_needed")
 
