@@ -621,8 +621,8 @@ class SaleOrder(models.Model):
         if forged:
             raise AccessError(
                 self.env._(
-                    "The quote price approval (QPA) fields are decided by the server and cannot be "
-                    "written: %(fields)s.",
+                    "%(fields)s of a quotation are set by the server from its QPA reviews and its facts, "
+                    "not by hand.",
                     fields=", ".join(sorted(self._fields[name].string for name in forged)),
                 )
             )

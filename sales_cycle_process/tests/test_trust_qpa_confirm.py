@@ -60,9 +60,9 @@ class TestTrustQpaConfirm(QpaCase):
             "qpa_log_ids": [Command.clear()],
         }
         for field, value in forged.items():
-            with self.subTest(field=field), self.assertRaisesRegex(AccessError, "decided by the server"):
+            with self.subTest(field=field), self.assertRaisesRegex(AccessError, "set by the server"):
                 self._as_client(order).write({field: value})
-        with self.assertRaisesRegex(AccessError, "decided by the server"):
+        with self.assertRaisesRegex(AccessError, "set by the server"):
             self.env["sale.order"].with_user(self.salesperson).create(
                 {"partner_id": self.partner.id, "qpa_state": "approved", "qpa_required": False}
             )
