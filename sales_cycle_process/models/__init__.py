@@ -31,6 +31,7 @@ from . import crm_lead_cadence
 from . import res_company_qpa
 from . import res_config_settings_qpa
 from . import sale_order_qpa
+from . import sale_order_qpa_paths
 from . import crm_lead_qpa
 from . import tier_review_qpa
 from . import qpa_log

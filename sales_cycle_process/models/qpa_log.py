@@ -28,6 +28,12 @@ class QpaLog(models.Model):
     requested_date = fields.Datetime(string="Requested On", readonly=True)
     requested_discount = fields.Float(string="Requested Discount (%)", digits=(16, 2), readonly=True)
     approved_discount = fields.Float(string="Approved Discount (%)", digits=(16, 2), readonly=True)
+    fingerprint = fields.Char(
+        readonly=True,
+        copy=False,
+        help="A hash of the facts submitted for approval (amount, lines, customer, terms, level): "
+        "the approval holds only while the quotation's facts give the same hash.",
+    )
     amount_untaxed = fields.Monetary(string="Untaxed Amount", currency_field="currency_id", readonly=True)
     needs_md = fields.Boolean(string="Managing Director Level", readonly=True)
     reasons = fields.Text(string="Why a QPA Was Needed", readonly=True)

@@ -42,6 +42,18 @@ class ResCompany(models.Model):
         default=3,
         help="Approvals waiting longer than this number of days remind the approver and escalate.",
     )
+    qpa_check_payment_terms = fields.Boolean(
+        string="QPA for Non-standard Payment Terms",
+        default=False,
+        help="A quotation whose payment terms are neither the customer's own nor one of the QPA standard "
+        "payment terms needs a QPA. Off by default.",
+    )
+    qpa_check_pricelist = fields.Boolean(
+        string="QPA for Non-standard Pricelists",
+        default=False,
+        help="A quotation whose pricelist is neither the customer's own nor one of the QPA standard "
+        "pricelists needs a QPA. Off by default.",
+    )
     qpa_standard_payment_term_ids = fields.Many2many(
         "account.payment.term",
         "res_company_qpa_payment_term_rel",
@@ -81,7 +93,10 @@ class ResCompany(models.Model):
                 < 0
             ):
                 raise ValidationError(
-                    self.env._("QPA thresholds, the minimum margin and the reminder days cannot be negative.")
+                    self.env._(
+                        "QPA thresholds, the minimum margin and the reminder days cannot be negative "
+                        "(0 switches a rule off)."
+                    )
                 )
             if (
                 max(
@@ -92,5 +107,7 @@ class ResCompany(models.Model):
                 > 100
             ):
                 raise ValidationError(
-                    self.env._("A QPA discount threshold or minimum margin cannot be above 100 %.")
+                    self.env._(
+                        "A QPA discount threshold or minimum margin is a percentage between 0 and 100 %."
+                    )
                 )

@@ -14,6 +14,8 @@ class ResConfigSettings(models.TransientModel):
     qpa_amount_threshold = fields.Monetary(related="company_id.qpa_amount_threshold", readonly=False)
     qpa_md_amount_threshold = fields.Monetary(related="company_id.qpa_md_amount_threshold", readonly=False)
     qpa_reminder_days = fields.Integer(related="company_id.qpa_reminder_days", readonly=False)
+    qpa_check_payment_terms = fields.Boolean(related="company_id.qpa_check_payment_terms", readonly=False)
+    qpa_check_pricelist = fields.Boolean(related="company_id.qpa_check_pricelist", readonly=False)
     qpa_standard_payment_term_ids = fields.Many2many(
         related="company_id.qpa_standard_payment_term_ids", readonly=False
     )

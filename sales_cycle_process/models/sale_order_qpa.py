@@ -1,9 +1,11 @@
 # Copyright 2026 sales_cycle_process contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+import json
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
 QPA_STATES = [
@@ -14,20 +16,60 @@ QPA_STATES = [
     ("rejected", "Rejected"),
 ]
 
-# line fields whose change after a request sends the QPA back to approval
-QPA_LINE_PRICE_FIELDS = {"price_unit", "discount", "product_uom_qty", "product_uom", "product_id"}
-# order fields whose change after a request sends the QPA back to approval
+# line fields of the approved facts (see _qpa_fingerprint): a change sends the QPA back to approval
+QPA_LINE_PRICE_FIELDS = {
+    "price_unit",
+    "discount",
+    "product_uom_qty",
+    "product_uom",
+    "product_id",
+    "product_packaging_id",
+    "product_packaging_qty",
+    "display_type",
+    "order_id",
+}
+# order fields of the approved facts (see _qpa_fingerprint): a change sends the QPA back to approval
 QPA_ORDER_TERM_FIELDS = {
     "payment_term_id",
     "pricelist_id",
     "currency_id",
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "company_id",
     "qpa_non_standard_terms",
     "qpa_formal_contract",
 }
+# what the server decides: no client writes them (see write and create)
+QPA_PROTECTED_FIELDS = {
+    "qpa_required",
+    "qpa_needs_md",
+    "qpa_state",
+    "qpa_requested_discount",
+    "qpa_margin",
+    "qpa_margin_known",
+    "qpa_amount_company",
+    "qpa_approved_discount",
+    "qpa_reasons",
+    "qpa_levels",
+    "qpa_log_ids",
+    "validation_status",
+    "validated",
+    "rejected",
+    "need_validation",
+    "review_ids",
+    "reviewer_ids",
+    "can_review",
+}
+# context keys of tier validation that skip one of its checks: never honoured on sale orders (a client
+# may send any context, also into the server's sudo calls; the addon itself never sets them)
+QPA_UNTRUSTED_CONTEXT_KEYS = ("skip_validation_check", "skip_check_state_condition")
 # what the rules deciding whether a QPA is needed read (see _qpa_reason_list)
 QPA_RULE_DEPENDS = (
     "order_line.discount",
     "order_line.display_type",
+    "order_line.price_unit",
+    "order_line.price_subtotal",
     "qpa_requested_discount",
     "qpa_margin",
     "qpa_margin_known",
@@ -42,8 +84,32 @@ QPA_RULE_DEPENDS = (
     "company_id.qpa_margin_threshold",
     "company_id.qpa_amount_threshold",
     "company_id.qpa_md_amount_threshold",
+    "company_id.qpa_check_payment_terms",
+    "company_id.qpa_check_pricelist",
     "company_id.qpa_standard_payment_term_ids",
     "company_id.qpa_standard_pricelist_ids",
+)
+# what the approved facts read (see _qpa_fingerprint)
+QPA_FINGERPRINT_DEPENDS = (
+    "amount_untaxed",
+    "currency_id",
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "pricelist_id",
+    "payment_term_id",
+    "company_id",
+    "qpa_formal_contract",
+    "qpa_non_standard_terms",
+    "qpa_needs_md",
+    "order_line.product_id",
+    "order_line.product_uom_qty",
+    "order_line.product_uom",
+    "order_line.product_packaging_id",
+    "order_line.product_packaging_qty",
+    "order_line.price_unit",
+    "order_line.discount",
+    "order_line.display_type",
 )
 QPA_ACTIVITY_TYPE = "sales_cycle_process.mail_act_qpa_approval"
 
@@ -129,6 +195,99 @@ class SaleOrder(models.Model):
             amount, company.currency_id, company, self.date_order or fields.Date.context_today(self)
         )
 
+    def _qpa_line_reference_price(self, line):
+        """The unit price Odoo itself proposes for the line (its pricelist's price before any
+        discount, in the unit price's own tax terms), computed now: a lower typed price is a discount.
+        Pricelists are managers' data: a salesperson cannot create one to lower this reference."""
+        self.ensure_one()
+        if not line.product_id or not line.product_uom or line.combo_item_id or line.product_type == "combo":
+            return line.price_unit
+        line = line.with_company(line.company_id or self.company_id or self.env.company)
+        price = line._get_display_price()
+        taxes = line.product_id.taxes_id._filter_taxes_by_company(line.company_id)
+        return line.product_id._get_tax_included_unit_price_from_price(
+            price, product_taxes=taxes, fiscal_position=self.fiscal_position_id
+        )
+
+    def _qpa_list_price(self, line):
+        """The product's list price in the line's unit and the order's currency (total discount rule)."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        product = line.product_id
+        if not product or not product.lst_price or line.combo_item_id:
+            return line.price_unit
+        list_price = product.uom_id._compute_price(product.lst_price, line.product_uom)
+        if self.currency_id and self.currency_id != company.currency_id:
+            list_price = company.currency_id._convert(
+                list_price,
+                self.currency_id,
+                company,
+                self.date_order or fields.Date.context_today(self),
+            )
+        return list_price
+
+    def _qpa_figures(self):
+        """The figures the QPA rules read, computed from the order's lines now.
+
+        - Lines with a negative amount (Odoo's discount wizard: global discount, fixed amount; any
+          negative line) are an order-wide discount: they lower every product line's price by the
+          same share, in the total discount, in each line's discount and in the margin.
+        - A line's discount is its effective one: its own discount, a unit price typed below the
+          price Odoo proposes, and the order-wide share together.
+        - The margin is computed over the lines whose product has a cost; lines without a cost
+          (services, free items) are left out, so they neither raise the margin nor switch the
+          rule off.
+        """
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        # a combo's own line carries no price: its items do, at a share of the combo's price
+        lines = self.order_line.filtered(
+            lambda item: not item.display_type and item.product_type != "combo" and not item.is_downpayment
+        )
+        negative = lines.filtered(lambda item: item.price_subtotal < 0)
+        positive = lines - negative
+        positive_net = sum(positive.mapped("price_subtotal"))
+        negative_net = -sum(negative.mapped("price_subtotal"))
+        share = min(negative_net / positive_net, 1.0) if positive_net > 0 else 0.0
+        gross = offered = cost = costed_net = 0.0
+        line_discount = own_discount = 0.0
+        costed = False
+        for line in positive:
+            qty = line.product_uom_qty
+            net_unit = line.price_unit * (1 - (line.discount or 0.0) / 100)
+            # list price and offered price in the unit price's own terms (taxes included or not),
+            # so that a tax-included price is not mistaken for a discount
+            gross += max(self._qpa_list_price(line), line.price_unit) * qty
+            offered += net_unit * qty
+            reference = max(self._qpa_line_reference_price(line), line.price_unit)
+            if reference > 0 and qty:
+                effective = (1 - net_unit * (1 - share) / reference) * 100
+                line_discount = max(line_discount, effective)
+                own_discount = max(own_discount, line.discount or 0.0)
+            product = line.product_id
+            unit_cost = product.with_company(company).standard_price if product else 0.0
+            if unit_cost > 0:
+                costed = True
+                cost += unit_cost * line.product_uom._compute_quantity(qty, product.uom_id)
+                costed_net += line.price_subtotal * (1 - share)
+        for line in negative:
+            offered += line.price_unit * (1 - (line.discount or 0.0) / 100) * line.product_uom_qty
+        net = sum(lines.mapped("price_subtotal"))
+        amount_company = self._qpa_to_company_currency(net)
+        margin = 0.0
+        if costed:
+            revenue = self._qpa_to_company_currency(costed_net)
+            margin = (revenue - cost) / revenue * 100 if revenue > 0 else -100.0
+        return {
+            "amount_company": amount_company,
+            "requested_discount": max((gross - offered) / gross * 100, 0.0) if gross > 0 else 0.0,
+            "margin_known": costed,
+            "margin": margin,
+            "line_discount": line_discount,
+            "line_discount_own": own_discount,
+            "order_discount": share * 100,
+        }
+
     @api.depends(
         "order_line.price_subtotal",
         "order_line.price_unit",
@@ -144,104 +303,89 @@ class SaleOrder(models.Model):
     )
     def _compute_qpa_figures(self):
         for order in self:
-            company = order.company_id or self.env.company
-            gross = offered = net = cost = 0.0
-            costs_known = True
-            # a combo's own line carries no price: its items do, at a share of the combo's price
-            lines = order.order_line.filtered(
-                lambda item: not item.display_type and item.product_type != "combo"
-            )
-            for line in lines:
-                product = line.product_id
-                # list price and offered price in the unit price's own terms (taxes included or not),
-                # so that a tax-included price is not mistaken for a discount
-                list_price = line.price_unit
-                if product and product.lst_price and not line.combo_item_id:
-                    list_price = product.uom_id._compute_price(product.lst_price, line.product_uom)
-                    if order.currency_id and order.currency_id != company.currency_id:
-                        list_price = company.currency_id._convert(
-                            list_price,
-                            order.currency_id,
-                            company,
-                            order.date_order or fields.Date.context_today(order),
-                        )
-                gross += max(list_price, line.price_unit) * line.product_uom_qty
-                offered += line.price_unit * (1 - (line.discount or 0.0) / 100) * line.product_uom_qty
-                net += line.price_subtotal
-                unit_cost = product.with_company(company).standard_price if product else 0.0
-                if unit_cost <= 0:
-                    costs_known = False
-                    continue
-                qty = line.product_uom._compute_quantity(line.product_uom_qty, product.uom_id)
-                cost += unit_cost * qty
-            amount_company = order._qpa_to_company_currency(net)
-            order.qpa_amount_company = amount_company
-            order.qpa_requested_discount = (gross - offered) / gross * 100 if gross > 0 else 0.0
-            order.qpa_margin_known = costs_known and bool(amount_company) and bool(lines)
-            order.qpa_margin = (
-                (amount_company - cost) / amount_company * 100 if order.qpa_margin_known else 0.0
-            )
+            figures = order._qpa_figures()
+            order.qpa_amount_company = figures["amount_company"]
+            order.qpa_requested_discount = figures["requested_discount"]
+            order.qpa_margin_known = figures["margin_known"]
+            order.qpa_margin = figures["margin"]
 
     def _qpa_standard_terms(self):
-        """Payment terms and pricelist are standard when empty, the customer's own, or in the
-        company's allowed sets."""
+        """Payment terms and pricelist are standard when their rule is off (Settings), empty, the
+        customer's own, or in the company's allowed sets."""
         self.ensure_one()
         company = self.company_id or self.env.company
         partner = self.partner_id.with_company(company)
         term_ok = (
-            not self.payment_term_id
+            not company.qpa_check_payment_terms
+            or not self.payment_term_id
             or self.payment_term_id == partner.property_payment_term_id
             or self.payment_term_id in company.qpa_standard_payment_term_ids
         )
         pricelist_ok = (
-            not self.pricelist_id
+            not company.qpa_check_pricelist
+            or not self.pricelist_id
             or self.pricelist_id == partner.property_product_pricelist
             or self.pricelist_id in company.qpa_standard_pricelist_ids
         )
         return term_ok, pricelist_ok
 
-    def _qpa_reason_list(self):
-        """Why the quotation needs a QPA, one sentence per rule it breaks (empty: no QPA)."""
+    def _qpa_reason_list(self, figures=None):
+        """Why the quotation needs a QPA, one sentence per rule it breaks (empty: no QPA).
+
+        Decided from the order's facts now (``_qpa_figures``), never from the stored figures."""
         self.ensure_one()
+        figures = figures or self._qpa_figures()
         company = self.company_id or self.env.company
         currency = company.currency_id
         reasons = []
         threshold = company.qpa_discount_threshold
-        over = self.order_line.filtered(lambda line, t=threshold: not line.display_type and line.discount > t)
-        if threshold and over:
-            reasons.append(
-                self.env._(
-                    "A line discount of %(discount)s %% is above the %(threshold)s %% threshold.",
-                    discount=round(max(over.mapped("discount")), 2),
-                    threshold=threshold,
+        line_discount = figures["line_discount"]
+        if threshold and float(f"{line_discount:.6f}") > threshold:
+            if float(f"{line_discount - figures['line_discount_own']:.6f}") <= 0:
+                reasons.append(
+                    self.env._(
+                        "A line discount of %(discount)s %% is above the %(threshold)s %% threshold.",
+                        discount=round(line_discount, 2),
+                        threshold=threshold,
+                    )
                 )
-            )
+            else:
+                reasons.append(
+                    self.env._(
+                        "A line discount of %(discount)s %% (its own discount, a unit price below the "
+                        "proposed price and the order's discount lines together) is above the "
+                        "%(threshold)s %% threshold.",
+                        discount=round(line_discount, 2),
+                        threshold=threshold,
+                    )
+                )
         total = company.qpa_total_discount_threshold
-        if total and self.qpa_requested_discount > total:
+        requested = figures["requested_discount"]
+        if total and float(f"{requested:.6f}") > total:
             reasons.append(
                 self.env._(
                     "The total discount of %(discount)s %% off list prices is above the "
                     "%(threshold)s %% threshold.",
-                    discount=round(self.qpa_requested_discount, 2),
+                    discount=round(requested, 2),
                     threshold=total,
                 )
             )
         margin = company.qpa_margin_threshold
-        if margin and self.qpa_margin_known and self.qpa_margin < margin:
+        if margin and figures["margin_known"] and float(f"{figures['margin']:.6f}") < margin:
             reasons.append(
                 self.env._(
                     "The margin of %(margin)s %% is below the %(threshold)s %% minimum.",
-                    margin=round(self.qpa_margin, 2),
+                    margin=round(figures["margin"], 2),
                     threshold=margin,
                 )
             )
         amount = company.qpa_amount_threshold
-        if amount and currency.compare_amounts(self.qpa_amount_company, amount) > 0:
+        if amount and currency.compare_amounts(figures["amount_company"], amount) > 0:
             reasons.append(
                 self.env._(
                     "The untaxed amount of %(amount)s %(currency)s is above the %(threshold)s "
                     "%(currency)s threshold.",
-                    amount=currency.round(self.qpa_amount_company),
+                    amount=currency.round(figures["amount_company"]),
                     threshold=amount,
                     currency=currency.name,
                 )
@@ -269,20 +413,23 @@ class SaleOrder(models.Model):
             )
         return reasons
 
+    def _qpa_decide_needs(self):
+        """(QPA needed, managing director level needed), from the order's facts now."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        figures = self._qpa_figures()
+        required = bool(self._qpa_reason_list(figures))
+        md_amount = company.qpa_md_amount_threshold
+        needs_md = required and bool(
+            self.qpa_formal_contract
+            or (md_amount and company.currency_id.compare_amounts(figures["amount_company"], md_amount) >= 0)
+        )
+        return required, needs_md
+
     @api.depends(*QPA_RULE_DEPENDS)
     def _compute_qpa_required(self):
         for order in self:
-            company = order.company_id or self.env.company
-            required = bool(order._qpa_reason_list())
-            md_amount = company.qpa_md_amount_threshold
-            order.qpa_required = required
-            order.qpa_needs_md = required and bool(
-                order.qpa_formal_contract
-                or (
-                    md_amount
-                    and company.currency_id.compare_amounts(order.qpa_amount_company, md_amount) >= 0
-                )
-            )
+            order.qpa_required, order.qpa_needs_md = order._qpa_decide_needs()
 
     @api.depends(*QPA_RULE_DEPENDS)
     def _compute_qpa_reasons(self):
@@ -299,10 +446,18 @@ class SaleOrder(models.Model):
             else:
                 order.qpa_levels = self.env._("Sales manager")
 
-    @api.depends("qpa_required", "state", "review_ids", "review_ids.status")
+    @api.depends(
+        "qpa_required",
+        "state",
+        "review_ids",
+        "review_ids.status",
+        "qpa_log_ids.state",
+        "qpa_log_ids.fingerprint",
+        *QPA_FINGERPRINT_DEPENDS,
+    )
     def _compute_qpa_state(self):
         for order in self:
-            statuses = set(order.review_ids.mapped("status"))
+            statuses = set(order.sudo().review_ids.mapped("status"))
             # a confirmed or cancelled order without reviews is past the QPA
             if not order.qpa_required or (not statuses and order.state not in self._state_from):
                 order.qpa_state = "not_needed"
@@ -311,8 +466,9 @@ class SaleOrder(models.Model):
             elif "rejected" in statuses:
                 order.qpa_state = "rejected"
             elif statuses == {"approved"}:
-                # as tier validation's validation_status: every level approved, none cancelled
-                order.qpa_state = "approved"
+                # as tier validation's validation_status: every level approved, none cancelled;
+                # and the approval holds only for the facts that were approved
+                order.qpa_state = "approved" if order._qpa_approval_valid() else "to_submit"
             else:
                 order.qpa_state = "pending"
 
@@ -323,13 +479,94 @@ class SaleOrder(models.Model):
             order.qpa_approved_discount = approved.approved_discount
 
     # ------------------------------------------------------------------
+    # What was approved: the fingerprint of the facts
+    # ------------------------------------------------------------------
+    def _qpa_fingerprint(self):
+        """A hash of the facts a QPA approves: amount, currency, customer (and its invoice and
+        delivery addresses), pricelist, payment terms, the two ticks, the managing director level and
+        each product line's product, quantity, unit, packaging, unit price and discount."""
+        self.ensure_one()
+        currency = self.currency_id or self.company_id.currency_id
+
+        def number(value):
+            return f"{value or 0.0:.6f}"
+
+        lines = sorted(
+            [
+                line.product_id.id,
+                number(line.product_uom_qty),
+                line.product_uom.id,
+                line.product_packaging_id.id,
+                number(line.product_packaging_qty),
+                number(line.price_unit),
+                number(line.discount),
+            ]
+            for line in self.order_line
+            if not line.display_type and not line.is_downpayment
+        )
+        facts = {
+            "company": self.company_id.id,
+            "amount_untaxed": number(
+                currency.round(self.amount_untaxed) if currency else self.amount_untaxed
+            ),
+            "currency": currency.id,
+            "partner": self.partner_id.id,
+            "partner_invoice": self.partner_invoice_id.id,
+            "partner_shipping": self.partner_shipping_id.id,
+            "pricelist": self.pricelist_id.id,
+            "payment_term": self.payment_term_id.id,
+            "formal_contract": bool(self.qpa_formal_contract),
+            "non_standard_terms": bool(self.qpa_non_standard_terms),
+            "managing_director": self._qpa_decide_needs()[1],
+            "lines": lines,
+        }
+        return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+    def _qpa_last_log(self):
+        self.ensure_one()
+        # by id of the saved row (the form's onchange works on new records of the same rows)
+        return self.sudo().qpa_log_ids.sorted(lambda log: log._origin.id or 0)[-1:]
+
+    def _qpa_approval_valid(self):
+        """The QPA is approved for the order as it is now: every review of the last submission
+        approved, its log row approved, and the facts unchanged since the submission."""
+        self.ensure_one()
+        order = self.sudo()
+        reviews = order.review_ids
+        if not reviews or any(review.status != "approved" for review in reviews):
+            return False
+        log = order._qpa_last_log()
+        return bool(
+            log
+            and log.state == "approved"
+            and log.fingerprint
+            and log.fingerprint == order._qpa_fingerprint()
+        )
+
+    # ------------------------------------------------------------------
     # Blocking: confirm, send as final
     # ------------------------------------------------------------------
-    def _qpa_unapproved(self):
-        """Quotations (draft or sent) whose needed QPA is not approved."""
+    def _qpa_unapproved(self, states=None):
+        """Quotations (draft or sent) that need a QPA by their facts now and have no valid approval."""
+        states = states or self._state_from
         return self.filtered(
-            lambda o: o.state in self._state_from and o.qpa_required and o.qpa_state != "approved"
+            lambda o: o.state in states and o._qpa_reason_list() and not o._qpa_approval_valid()
         )
+
+    def _qpa_check_confirm(self, states=None):
+        # the stored decision follows the facts now (tier validation reads it when the state is written)
+        for name in ("qpa_required", "qpa_needs_md"):
+            self.env.add_to_compute(self._fields[name], self)
+        blocked = self._qpa_unapproved(states=states)
+        if blocked:
+            raise ValidationError(
+                self.env._(
+                    "%(orders)s needs an approved quote price approval (QPA) before it can be confirmed:\n"
+                    "%(reasons)s",
+                    orders=", ".join(blocked.mapped("name")),
+                    reasons="\n".join("\n".join(order._qpa_reason_list()) for order in blocked),
+                )
+            )
 
     def _has_to_be_signed(self):
         # the portal offers neither Sign nor Pay before the QPA is approved (both confirm the order)
@@ -339,21 +576,16 @@ class SaleOrder(models.Model):
         return not self._qpa_unapproved() and super()._has_to_be_paid()
 
     def action_confirm(self):
-        blocked = self._qpa_unapproved()
-        if blocked:
-            raise ValidationError(
-                self.env._(
-                    "%(orders)s needs an approved quote price approval (QPA) before it can be confirmed:\n"
-                    "%(reasons)s",
-                    orders=", ".join(blocked.mapped("name")),
-                    reasons="\n".join(blocked.mapped("qpa_reasons")),
-                )
-            )
+        self._qpa_check_confirm()
         return super().action_confirm()
 
+    def _action_confirm(self):
+        # reached with the orders already in state sale: decided again from their facts
+        self._qpa_check_confirm(states=[*self._state_from, *self._state_to])
+        return super()._action_confirm()
+
     def _qpa_check_can_send(self):
-        if self.env.context.get("proforma"):
-            return
+        # no context key (proforma...) skips it: a pro-forma is sent without marking the order sent
         blocked = self._qpa_unapproved()
         if blocked:
             raise UserError(
@@ -361,30 +593,70 @@ class SaleOrder(models.Model):
                     "%(orders)s cannot be sent to the customer as final before its quote price approval "
                     "(QPA) is approved. Use Preview or Print to share a draft proposal.\n%(reasons)s",
                     orders=", ".join(blocked.mapped("name")),
-                    reasons="\n".join(blocked.mapped("qpa_reasons")),
+                    reasons="\n".join("\n".join(order._qpa_reason_list()) for order in blocked),
                 )
             )
 
     def action_quotation_send(self):
+        if self.env.context.get("proforma") and self._qpa_unapproved():
+            # a pro-forma of an unapproved quotation: the e-mail goes, the order stays a draft
+            # (marking it sent is refused in write whatever the context says)
+            action = super().action_quotation_send()
+            if isinstance(action, dict) and isinstance(action.get("context"), dict):
+                action["context"]["mark_so_as_sent"] = False
+            return action
         self._qpa_check_can_send()
         return super().action_quotation_send()
 
-    def write(self, vals):
-        if vals.get("state") == "sent":
-            self.filtered(lambda o: o.state == "draft")._qpa_check_can_send()
-        if QPA_ORDER_TERM_FIELDS & set(vals):
-            changed = self.filtered(lambda o: o._qpa_terms_change(vals))
-            changed._qpa_restart_after_price_change()
-        return super().write(vals)
+    def _qpa_check_client_vals(self, vals_list):
+        """Clients never write what the server decides (QPA figures, status, reviews)."""
+        if self.env.su:
+            return
+        # a form saving a new quotation sends its (empty) list of reviews: nothing is written then
+        forged = {
+            name
+            for vals in vals_list
+            for name in QPA_PROTECTED_FIELDS & set(vals)
+            if vals[name] or self._fields[name].type not in ("one2many", "many2many")
+        }
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a quotation are set by the server from its QPA reviews and its facts, "
+                    "not by hand.",
+                    fields=", ".join(sorted(self._fields[name].string for name in forged)),
+                )
+            )
 
-    def _qpa_terms_change(self, vals):
-        self.ensure_one()
-        for name in QPA_ORDER_TERM_FIELDS & set(vals):
-            old = self[name]
-            old = old.id if isinstance(old, models.BaseModel) else old
-            if (old or False) != (vals[name] or False):
-                return True
-        return False
+    def _qpa_trusted_context(self):
+        """Without tier validation's check-skipping context keys (see QPA_UNTRUSTED_CONTEXT_KEYS)."""
+        if not any(self.env.context.get(key) for key in QPA_UNTRUSTED_CONTEXT_KEYS):
+            return self
+        return self.with_context(**dict.fromkeys(QPA_UNTRUSTED_CONTEXT_KEYS, False))
+
+    def _check_state_from_condition(self):
+        return super(SaleOrder, self._qpa_trusted_context())._check_state_from_condition()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._qpa_check_client_vals(vals_list)
+        return super(SaleOrder, self._qpa_trusted_context()).create(vals_list)
+
+    def write(self, vals):
+        self._qpa_check_client_vals([vals])
+        orders = self._qpa_trusted_context()
+        state = vals.get("state")
+        if state == "sent":
+            orders.filtered(lambda o: o.state == "draft")._qpa_check_can_send()
+        elif state in self._state_to:
+            # every path that confirms (a client's write, server actions, ...) writes the state
+            orders.filtered(lambda o: o.state in self._state_from)._qpa_check_confirm()
+        watched = orders.browse()
+        if (QPA_ORDER_TERM_FIELDS | {"order_line"}) & set(vals):
+            watched = orders.filtered(lambda o: o.state in self._state_from and o.sudo().review_ids)
+        res = super(SaleOrder, orders).write(vals)
+        watched._qpa_restart_after_price_change()
+        return res
 
     def _get_under_validation_exceptions(self):
         # terms and lines stay editable: changing them resets the QPA (see write); an approved
@@ -395,10 +667,12 @@ class SaleOrder(models.Model):
         return [*super()._get_all_validation_exceptions(), *QPA_ORDER_TERM_FIELDS, "order_line"]
 
     def _qpa_restart_after_price_change(self):
-        """A change of prices, discounts or terms sends the QPA back to approval."""
-        orders = self.filtered(lambda o: o.review_ids and o.state in self._state_from).sudo()
-        if orders:
-            orders.restart_validation()
+        """A change of the approved facts (prices, discounts, quantities, packaging, customer,
+        terms...) sends the QPA back to approval: the facts no longer match the submitted ones."""
+        orders = self.filtered(lambda o: o.state in self._state_from).sudo().filtered("review_ids")
+        changed = orders.filtered(lambda o: o._qpa_last_log().fingerprint != o._qpa_fingerprint())
+        if changed:
+            changed.restart_validation()
 
     # ------------------------------------------------------------------
     # Submission, decisions, nobody approves their own QPA
@@ -687,6 +961,7 @@ class SaleOrder(models.Model):
                     "requested_by_id": self.env.user.id,
                     "requested_date": now,
                     "requested_discount": order.qpa_requested_discount,
+                    "fingerprint": order._qpa_fingerprint(),
                     "amount_untaxed": order.qpa_amount_company,
                     "needs_md": order.qpa_needs_md,
                     "reasons": order.qpa_reasons,
@@ -762,9 +1037,12 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
+        if not QPA_LINE_PRICE_FIELDS & set(vals):
+            return super().write(vals)
+        orders = self.order_id
         res = super().write(vals)
-        if QPA_LINE_PRICE_FIELDS & set(vals):
-            self.order_id._qpa_restart_after_price_change()
+        # a restart only when the approved facts changed (see _qpa_restart_after_price_change)
+        (orders | self.order_id)._qpa_restart_after_price_change()
         return res
 
     def unlink(self):

@@ -19,7 +19,6 @@ QPA_DECISION_FIELDS = {"status", "done_by", "reviewed_date", "comment"}
 # stored "can review" flag it refreshes after each decision (see tier.validation._update_counter)
 QPA_REVIEW_WRITE_FIELDS = QPA_DECISION_FIELDS | {"can_review"}
 # order fields only the server writes: the reviews and what is computed from them and from the facts
-QPA_ORDER_SERVER_FIELDS = {"review_ids", "validation_status", "qpa_state", "qpa_required", "qpa_needs_md"}
 
 
 class TierReview(models.Model):
@@ -285,31 +284,3 @@ class TierReview(models.Model):
                         review.qpa_escalated = True
                 except Exception:  # pylint: disable=broad-except
                     _logger.warning("QPA reminder failed for %s", order.name, exc_info=True)
-
-
-class SaleOrder(models.Model):
-    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
-
-    def _qpa_check_server_fields(self, names):
-        forged = QPA_ORDER_SERVER_FIELDS & set(names)
-        if forged and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of a quotation are set by the server from its QPA reviews and its facts, "
-                    "not by hand.",
-                    fields=", ".join(sorted(self._fields[name].string for name in forged)),
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # a value given at creation would be kept instead of computed
-        for vals in vals_list:
-            self._qpa_check_server_fields(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        # the reviews and what they decide are the server's: a client writes neither the reviews
-        # through the order nor the stored results computed from them and from the facts
-        self._qpa_check_server_fields(vals)
-        return super().write(vals)

@@ -63,12 +63,19 @@ class TestQpaApproval(QpaCase):
         company.qpa_margin_threshold = 40.0
         self.assertFalse(unknown.qpa_margin_known)
         self.assertFalse(unknown.qpa_required)
+        # a line without a cost beside one with a cost is left out of the margin: the rule holds
+        padded = self._quotation(discount=0.0, price=920.0)
+        padded.order_line = [(0, 0, {"product_id": no_cost.id})]
+        self.assertTrue(padded.qpa_margin_known)
+        self.assertIn("margin of 34.78 % is below the 40.0 %", padded.qpa_reasons)
         company.qpa_margin_threshold = 0.0
         company.qpa_amount_threshold = 900.0
         self.assertTrue(order.qpa_required)
         self.assertIn("untaxed amount of 920.0", order.qpa_reasons)
 
     def test_non_standard_payment_terms_and_pricelist(self):
+        # both rules are opt-in (Settings): switched on here
+        self.env.company.write({"qpa_check_payment_terms": True, "qpa_check_pricelist": True})
         order = self._quotation(discount=0.0)
         self.assertFalse(order.qpa_required)
         term = self.env["account.payment.term"].create({"name": "120 days net"})
@@ -80,8 +87,8 @@ class TestQpaApproval(QpaCase):
         order.pricelist_id = pricelist
         self.assertIn("pricelist Dealer special", order.qpa_reasons)
         self.partner.property_product_pricelist = pricelist
-        order.invalidate_recordset(["qpa_required"])
-        order.sudo()._compute_qpa_required()
+        # the stored decision does not depend on the customer's properties: recomputed here
+        self.env.add_to_compute(order._fields["qpa_required"], order)
         self.assertFalse(order.qpa_required)
 
     def test_discount_above_threshold_blocks_confirmation_until_approved(self):
@@ -126,6 +133,7 @@ class TestQpaApproval(QpaCase):
         self.assertEqual(order.qpa_state, "to_submit")
 
     def test_terms_change_after_approval_sends_it_back(self):
+        self.env.company.qpa_check_payment_terms = True  # opt-in rule
         order = self._quotation()
         order.with_user(self.salesperson).request_validation()
         order = self._decide(order, self.manager)

@@ -5,3 +5,4 @@ from . import forecast_wizard
 from . import forecast_consolidation
 from . import ladder_settings_wizard
 from . import comment_wizard_qpa
+from . import sale_order_discount_qpa
