@@ -195,6 +195,16 @@ run_pytest() {
     --odoo-config="$CONF" --odoo-database="$db" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" --odoo-http "$@"
 }
 
+# Odoo's own test suites of the given addons (default: crm sale_crm) against database $1, minus the
+# differences listed in tests/odoo_suites_known_differences.txt (tests/scp_odoo_suites.py deselects them).
+run_odoo_suites() {
+  local db=$1; shift
+  local paths=() addon
+  for addon in ${ODOO_SUITES:-crm sale_crm}; do paths+=("$ODOO_SRC/addons/$addon/tests"); done
+  PYTHONPATH="$ROOT/tests${PYTHONPATH:+:$PYTHONPATH}" run_pytest "$db" -p scp_odoo_suites \
+    -c "$ROOT/pytest.ini" --rootdir "$ODOO_SRC/addons" "$@" "${paths[@]}"
+}
+
 # Install the addon as it was at git revision $UPGRADE_FROM (default: the last commit before the
 # manifest got its current version) with demo data, upgrade it to this tree, check with tests/test_upgrade.py.
 upgrade_from_default() {
@@ -237,6 +247,15 @@ cmd_test_upgrade() {
   SCP_UPGRADE_DB=$db SCP_UPGRADE_BEFORE=$DEV/upgrade-before.json run_pytest "$db" "$@" tests/test_upgrade.py
 }
 
+# Odoo's own suites on the addon's test database (created if missing): `make test-odoo` (crm and
+# sale_crm, as in `make test`), `make test-odoo-sale` (sale: figures only, not part of `make test`).
+cmd_test_odoo() {
+  setup
+  db_exists "$TEST_DB" || install_fresh "$TEST_DB" "$ADDON"
+  say "Running Odoo's own ${ODOO_SUITES:-crm sale_crm} test suites on $TEST_DB ..."
+  run_odoo_suites "$TEST_DB" "$@"
+}
+
 cmd_test() {
   setup
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
@@ -252,6 +271,8 @@ cmd_test() {
   say "Running the test suite ..."
   run_pytest "$TEST_DB" "$@" ${TEST_PATHS:-"$ADDON/tests" tests} || rc=$?
   if [ -z "${TEST_PATHS:-}" ]; then
+    say "Running Odoo's own crm and sale_crm test suites on $TEST_DB (documented differences deselected) ..."
+    ODOO_SUITES="crm sale_crm" run_odoo_suites "$TEST_DB" "$@" || rc=$?
     say "Upgrade test: the previous version of $ADDON with demo data, updated to this tree ..."
     ( cmd_test_upgrade "$@" ) || rc=$?
   fi
@@ -310,6 +331,6 @@ cmd_clean() {
 
 case "${1:-}" in
   run|test|retest|bench|lint|stop|clean|setup|screenshots) c=$1; shift; "cmd_$c" "$@" ;;
-  test-upgrade) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
-  *) die "usage: scripts/dev.sh run|test|retest|test-upgrade|bench|lint|stop|clean|screenshots" ;;
+  test-odoo|test-upgrade) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|retest|test-odoo|test-upgrade|bench|lint|stop|clean|screenshots" ;;
 esac
