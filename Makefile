@@ -1,12 +1,21 @@
 # sales_cycle_process: the two everyday commands are `make run` and `make test`.
 # ODOO_SRC (default ~/odoo/18.0) points at an Odoo 18.0 source tree.
-.PHONY: run test lint stop clean bench screenshots
+.PHONY: run test test-odoo test-odoo-sale test-upgrade lint stop clean bench screenshots
 
 run:   ## create .venv and a private PostgreSQL, install the addon with demo data, serve on :8069
 	@scripts/dev.sh run
 
-test:  ## fresh database with the addon and demo data, then the whole pytest-odoo suite
+test:  ## fresh database with the addon and demo data, the whole pytest-odoo suite, Odoo's crm and sale_crm suites, the upgrade test
 	@scripts/dev.sh test $(PYTEST_ARGS)
+
+test-odoo: ## Odoo's own crm and sale_crm suites on the test database (tests/odoo_suites_known_differences.txt deselected)
+	@scripts/dev.sh test-odoo $(PYTEST_ARGS)
+
+test-odoo-sale: ## Odoo's own sale suite on the test database, for the figures (not part of `make test`)
+	@ODOO_SUITES=sale scripts/dev.sh test-odoo $(PYTEST_ARGS)
+
+test-upgrade: ## install the previous version (UPGRADE_FROM=<git rev>) with demo data, update it to this tree, check the data
+	@scripts/dev.sh test-upgrade $(PYTEST_ARGS)
 
 bench: ## benchmarks: each job as a ratio of its baseline, with SQL queries and peak memory
 	@scripts/dev.sh bench $(BENCH_ARGS)

@@ -195,6 +195,73 @@ run_pytest() {
     --odoo-config="$CONF" --odoo-database="$db" --odoo-log-level="${ODOO_LOG_LEVEL:-warn}" --odoo-http "$@"
 }
 
+# Odoo's own test suites of the given addons (default: crm sale_crm) against database $1, minus the
+# differences listed in tests/odoo_suites_known_differences.txt (tests/scp_odoo_suites.py deselects them).
+run_odoo_suites() {
+  local db=$1; shift
+  local paths=() addon
+  for addon in ${ODOO_SUITES:-crm sale_crm}; do paths+=("$ODOO_SRC/addons/$addon/tests"); done
+  local rc=0
+  PYTHONPATH="$ROOT/tests${PYTHONPATH:+:$PYTHONPATH}" run_pytest "$db" -p scp_odoo_suites \
+    -c "$ROOT/pytest.ini" --rootdir "$ODOO_SRC/addons" "$@" "${paths[@]}" || rc=$?
+  [ "$rc" = 5 ] && rc=0  # PYTEST_ARGS such as -k selected none of Odoo's tests
+  return "$rc"
+}
+
+# Install the addon as it was at git revision $UPGRADE_FROM (default: the last commit before the
+# manifest got its current version) with demo data, upgrade it to this tree, check with tests/test_upgrade.py.
+upgrade_from_default() {
+  local version bump
+  version=$(manifest_version "$ADDON")
+  bump=$(git log --reverse --format=%H -S"\"$version\"" -- "$ADDON/__manifest__.py" | head -n 1)
+  if [ -n "$bump" ] && git rev-parse -q --verify "$bump^" >/dev/null; then echo "$bump^"; else echo HEAD; fi
+}
+
+manifest_version() {
+  "$PYTHON" -c 'import ast, sys; print(ast.literal_eval(open(sys.argv[1]).read())["version"])' "$1/__manifest__.py"
+}
+
+cmd_test_upgrade() {
+  setup
+  git rev-parse --git-dir >/dev/null 2>&1 || { say "Upgrade test skipped: $ROOT is not a git checkout."; return 0; }
+  local from=${UPGRADE_FROM:-$(upgrade_from_default)} db=${UPGRADE_DB:-${TEST_DB}_upgrade}
+  local old=$DEV/upgrade-from rev log=$DEV/upgrade-$db.log age=--age
+  rev=$(git rev-parse --verify -q "$from^{commit}") || die "UPGRADE_FROM=$from is not a git revision"
+  rm -rf "$old"; mkdir -p "$old"
+  git archive "$rev" "$ADDON" | tar -x -C "$old"
+  say "Upgrade test: $ADDON $(manifest_version "$old/$ADDON") at $(git log -1 --format='%h %s' "$rev" | cut -c1-70)" \
+    "-> $(manifest_version "$ADDON") (this tree)"
+  if [ "$(manifest_version "$old/$ADDON")" = "$(manifest_version "$ADDON")" ]; then
+    say "NOTE: same version on both sides (a shallow clone?): no migration script runs; set UPGRADE_FROM."
+    age=
+  fi
+  sed "s#^addons_path = .*#addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$old#" "$CONF" >"$DEV/odoo-upgrade-from.conf"
+  drop_db "$db"
+  "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$DEV/odoo-upgrade-from.conf" -d "$db" -i "$ADDON" \
+    --stop-after-init --log-level=warn >"$DEV/install-$db.log" 2>&1 \
+    || { tail -n 40 "$DEV/install-$db.log" >&2; die "installing $ADDON at $from failed (log: $DEV/install-$db.log)"; }
+  "$VENV/bin/python" tests/test_upgrade.py snapshot $age --conf "$CONF" --db "$db" --out "$DEV/upgrade-before.json"
+  say "Updating $ADDON in $db with this tree (-u) ..."
+  odoo_bin -d "$db" -u "$ADDON" --stop-after-init --log-level=info >"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; die "the update failed; the whole log is in $log"; }
+  if grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|WARNING|CRITICAL) " "$log" >&2; then
+    die "the update wrote the ERROR/WARNING lines above (log: $log)"
+  fi
+  local rc=0
+  SCP_UPGRADE_DB=$db SCP_UPGRADE_BEFORE=$DEV/upgrade-before.json run_pytest "$db" "$@" tests/test_upgrade.py || rc=$?
+  [ "$rc" = 5 ] && rc=0  # PYTEST_ARGS such as -k selected none of these tests
+  return "$rc"
+}
+
+# Odoo's own suites on the addon's test database (created if missing): `make test-odoo` (crm and
+# sale_crm, as in `make test`), `make test-odoo-sale` (sale: figures only, not part of `make test`).
+cmd_test_odoo() {
+  setup
+  db_exists "$TEST_DB" || install_fresh "$TEST_DB" "$ADDON"
+  say "Running Odoo's own ${ODOO_SUITES:-crm sale_crm} test suites on $TEST_DB ..."
+  run_odoo_suites "$TEST_DB" "$@"
+}
+
 cmd_test() {
   setup
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
@@ -209,6 +276,12 @@ cmd_test() {
   install_fresh "$TEST_DB" "$ADDON"
   say "Running the test suite ..."
   run_pytest "$TEST_DB" "$@" ${TEST_PATHS:-"$ADDON/tests" tests} || rc=$?
+  if [ -z "${TEST_PATHS:-}" ]; then
+    say "Running Odoo's own crm and sale_crm test suites on $TEST_DB (documented differences deselected) ..."
+    ODOO_SUITES="crm sale_crm" run_odoo_suites "$TEST_DB" "$@" || rc=$?
+    say "Upgrade test: the previous version of $ADDON with demo data, updated to this tree ..."
+    ( cmd_test_upgrade "$@" ) || rc=$?
+  fi
   [ "$rc" = 0 ] || say "FAILED: see the test output above (exit code $rc)."
   return "$rc"
 }
@@ -264,5 +337,6 @@ cmd_clean() {
 
 case "${1:-}" in
   run|test|retest|bench|lint|stop|clean|setup|screenshots) c=$1; shift; "cmd_$c" "$@" ;;
-  *) die "usage: scripts/dev.sh run|test|retest|bench|lint|stop|clean|screenshots" ;;
+  test-odoo|test-upgrade) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|retest|test-odoo|test-upgrade|bench|lint|stop|clean|screenshots" ;;
 esac

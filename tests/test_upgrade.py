@@ -1,0 +1,311 @@
+"""An existing database upgraded to the current tree keeps its data and gets the fixed ``noupdate`` data.
+
+``scripts/dev.sh test-upgrade`` (``make test-upgrade``, also part of ``make test``) drives it:
+
+1. installs the addon as it was at ``UPGRADE_FROM`` (default: the last commit before the manifest got
+   its current version) with demo data into a fresh database;
+2. ``python tests/test_upgrade.py snapshot``: records which rows the addon's tables hold, the values of
+   the columns users fill in that the addon adds to Odoo's tables, and the settings; with ``--age`` it
+   first puts back the ``noupdate`` values an older database holds (``AGED`` below), so that the
+   migration scripts have something to do even when the previous version already had the fix;
+3. ``odoo-bin -u sales_cycle_process`` with the current tree (no WARNING/ERROR line allowed);
+4. this module on the upgraded database (``SCP_UPGRADE_DB``, ``SCP_UPGRADE_BEFORE``): nothing was lost,
+   and every ``noupdate`` record of ``data/*.xml`` holds what the XML file says, as on a fresh install.
+
+A ``noupdate`` record changed in ``data/*.xml`` without a matching entry in a migration script fails
+``test_noupdate_records_match_the_data_files``: add the fields to the next version's
+``migrations/<version>/post-migrate.py`` (``NOUPDATE_VALUES``).
+"""
+
+import argparse
+import ast
+import configparser
+import json
+import os
+import re
+import sys
+import unittest
+from pathlib import Path
+
+ADDON = "sales_cycle_process"
+ADDON_DIR = Path(__file__).resolve().parent.parent / ADDON
+UPGRADE_DB = os.environ.get("SCP_UPGRADE_DB")
+BEFORE = os.environ.get("SCP_UPGRADE_BEFORE")
+
+# What a database installed before a noupdate change holds: {xml id: {column: old value}} (SQL).
+# 5c1f72c gave the QPA tier definitions a comment prefilled "Approved." (databases from before keep none).
+AGED = {
+    f"{ADDON}.qpa_tier_sales_manager": {"has_comment": False, "comment_approve_default": None},
+    f"{ADDON}.qpa_tier_managing_director": {"has_comment": False, "comment_approve_default": None},
+}
+
+# Rows a migration removes on purpose: {table: reason}. Empty: no version deletes data.
+DELETED_ON_PURPOSE = {}
+
+
+# --- step 2: the snapshot before the upgrade (plain SQL: the old code's models are not loaded) -------
+def connect(conf, db):
+    import psycopg2
+
+    cfg = configparser.ConfigParser()
+    cfg.read(conf)
+    opt = cfg["options"]
+    return psycopg2.connect(
+        dbname=db,
+        host=opt.get("db_host") or None,
+        port=opt.get("db_port") or None,
+        user=opt.get("db_user") or None,
+        password=opt.get("db_password") or None,
+    )
+
+
+def addon_tables(cr):
+    """Tables of the addon's own (stored) models, and Odoo's tables the addon's records live in."""
+    cr.execute(
+        """
+        SELECT m.model FROM ir_model m
+          JOIN ir_model_data d ON d.model = 'ir.model' AND d.res_id = m.id AND d.module = %s
+         WHERE NOT m.transient
+        """,
+        [ADDON],
+    )
+    models = [row[0] for row in cr.fetchall()]
+    tables = {model.replace(".", "_") for model in models}
+    tables |= {"tier_review", "tier_definition", "crm_lead", "sale_order", "sale_order_line", "mail_activity"}
+    cr.execute(
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name = ANY(%s)",
+        [sorted(tables)],
+    )
+    return sorted(row[0] for row in cr.fetchall())
+
+
+def user_columns(cr):
+    """{table: [columns]}: stored fields the addon adds to other modules' models (the test step keeps
+    those that are not computed, i.e. what users and the addon's actions wrote)."""
+    cr.execute(
+        """
+        SELECT f.model, f.name FROM ir_model_fields f
+          JOIN ir_model_data d ON d.model = 'ir.model.fields' AND d.res_id = f.id AND d.module = %s
+          JOIN ir_model m ON m.model = f.model AND NOT m.transient
+         WHERE f.store AND f.ttype NOT IN ('one2many', 'many2many', 'binary')
+           AND EXISTS (SELECT 1 FROM ir_model_data o
+                        WHERE o.model = 'ir.model' AND o.res_id = m.id AND o.module != %s)
+        """,
+        [ADDON, ADDON],
+    )
+    columns = {}
+    for model, name in cr.fetchall():
+        columns.setdefault(model.replace(".", "_"), []).append(name)
+    return {table: sorted(cols) for table, cols in sorted(columns.items())}
+
+
+def snapshot(cr):
+    ids = {}
+    for table in addon_tables(cr):
+        cr.execute(f'SELECT id FROM "{table}" ORDER BY id')  # table names from the catalogue
+        ids[table] = [row[0] for row in cr.fetchall()]
+    values = {}
+    for table, cols in user_columns(cr).items():
+        select = ", ".join(f'"{col}"::text' for col in cols)
+        cr.execute(f'SELECT id, {select} FROM "{table}" ORDER BY id')
+        values[table] = {str(row[0]): dict(zip(cols, row[1:], strict=True)) for row in cr.fetchall()}
+    cr.execute("SELECT key, value FROM ir_config_parameter WHERE key LIKE %s", [ADDON + ".%"])
+    settings = dict(cr.fetchall())
+    cr.execute("SELECT latest_version FROM ir_module_module WHERE name = %s", [ADDON])
+    version = cr.fetchone()[0]
+    return {"version": version, "ids": ids, "values": values, "settings": settings}
+
+
+def age(cr):
+    """Put back the values an older database holds for the records listed in ``AGED``."""
+    for xmlid, columns in AGED.items():
+        module, name = xmlid.split(".")
+        cr.execute("SELECT model, res_id FROM ir_model_data WHERE module = %s AND name = %s", [module, name])
+        row = cr.fetchone()
+        if not row:
+            continue
+        table = row[0].replace(".", "_")
+        assignments = ", ".join(f'"{col}" = %s' for col in columns)
+        cr.execute(f'UPDATE "{table}" SET {assignments} WHERE id = %s', [*columns.values(), row[1]])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("step", choices=["snapshot"])
+    parser.add_argument("--conf", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--age", action="store_true", help="put back older noupdate values first")
+    args = parser.parse_args(argv)
+    with connect(args.conf, args.db) as cnx, cnx.cursor() as cr:
+        if args.age:
+            age(cr)
+        data = snapshot(cr)
+    Path(args.out).write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    counts = {table: len(ids) for table, ids in data["ids"].items()}
+    print(f"snapshot of {args.db} (version {data['version']}): {json.dumps(counts, sort_keys=True)}")
+
+
+# --- the noupdate records as data/*.xml defines them --------------------------------------------------
+def noupdate_fields():
+    """[(xml id, model, field, kind, expected)] for the literal fields of data/*.xml's noupdate records."""
+    from lxml import etree
+
+    found = []
+    for path in sorted((ADDON_DIR / "data").glob("*.xml")):
+        root = etree.parse(str(path)).getroot()
+        for record in root.iter("record"):
+            holder = record.getparent()
+            noupdate = holder.get("noupdate", root.get("noupdate", "0"))
+            if noupdate not in ("1", "True", "true"):
+                continue
+            xmlid = record.get("id")
+            xmlid = xmlid if "." in xmlid else f"{ADDON}.{xmlid}"
+            for field in record.iter("field"):
+                name = field.get("name")
+                if field.get("ref"):
+                    ref = field.get("ref")
+                    found.append(
+                        (xmlid, record.get("model"), name, "ref", ref if "." in ref else f"{ADDON}.{ref}")
+                    )
+                elif field.get("eval") is not None:
+                    try:
+                        value = ast.literal_eval(field.get("eval"))
+                    except (ValueError, SyntaxError):
+                        continue  # ref(...), commands, expressions: not compared
+                    found.append((xmlid, record.get("model"), name, "literal", value))
+                elif field.get("type") in ("html", "xml"):
+                    text = "".join(etree.tostring(child, encoding="unicode") for child in field)
+                    found.append((xmlid, record.get("model"), name, "markup", (field.text or "") + text))
+                elif field.get("type") is None and len(field) == 0:
+                    found.append((xmlid, record.get("model"), name, "literal", field.text or ""))
+    return found
+
+
+def squash(markup):
+    """Markup compared without tags' whitespace and attribute quoting differences."""
+    text = re.sub(r"\s+", " ", str(markup or "")).replace("'", '"')
+    return re.sub(r">\s+<", "><", text).strip()
+
+
+# --- step 4: the checks on the upgraded database ---------------------------------------------------
+if __name__ == "__main__":  # the snapshot step runs without Odoo's test framework
+    TransactionCase = unittest.TestCase
+else:
+    from odoo.tests import TransactionCase
+
+
+@unittest.skipUnless(UPGRADE_DB and BEFORE, "run by `make test-upgrade` on an upgraded database")
+class TestUpgrade(TransactionCase):
+    # Odoo sets these for test classes under odoo.addons only
+    test_tags = {"standard", "at_install"}
+    test_module = ADDON
+    test_sequence = 0
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.before = json.loads(Path(BEFORE).read_text(encoding="utf-8"))
+        cls.cr.execute("SELECT latest_version, state FROM ir_module_module WHERE name = %s", [ADDON])
+        cls.module = cls.cr.fetchone()
+
+    def test_module_is_at_the_manifest_version(self):
+        manifest = ast.literal_eval((ADDON_DIR / "__manifest__.py").read_text(encoding="utf-8"))
+        self.assertEqual(self.module, (manifest["version"], "installed"))
+        if self.before["version"] == manifest["version"]:
+            self.skipTest(
+                "the upgrade started at the same version: no migration script ran (set UPGRADE_FROM)"
+            )
+
+    def test_the_demo_gave_the_upgrade_something_to_keep(self):
+        ids = self.before["ids"]
+        for table in (
+            "scp_sales_commit",
+            "scp_sales_commit_line",
+            "scp_sales_forecast",
+            "scp_sales_forecast_line",
+            "scp_qpa_log",
+            "tier_review",
+            "scp_cadence_state",
+            "crm_lead_criterion_check",
+        ):
+            with self.subTest(table=table):
+                self.assertTrue(ids.get(table), f"{table} was empty before the upgrade")
+
+    def test_no_row_was_lost(self):
+        after = snapshot(self.cr)
+        for table, ids in self.before["ids"].items():
+            if table in DELETED_ON_PURPOSE:
+                continue
+            with self.subTest(table=table):
+                self.assertIn(table, after["ids"], f"table {table} is gone")
+                lost = sorted(set(ids) - set(after["ids"][table]))
+                self.assertFalse(lost, f"{len(lost)} rows of {table} lost in the upgrade: {lost[:20]}")
+
+    def test_what_users_entered_is_unchanged(self):
+        after = snapshot(self.cr)
+        for table, rows in self.before["values"].items():
+            model = next((m for m in self.env.registry.values() if m._table == table), None)
+            if model is None:
+                continue
+            # computed fields may be recomputed by a new version on purpose: compare the others
+            data_cols = {
+                name
+                for name, field in model._fields.items()
+                if field.store and not field.compute and not field.related
+            }
+            for rec_id, values in rows.items():
+                now = after["values"].get(table, {}).get(rec_id)
+                if now is None:
+                    continue  # a lost row is test_no_row_was_lost's failure
+                changed = {
+                    col: (old, now.get(col))
+                    for col, old in values.items()
+                    if col in data_cols and now.get(col, old) != old
+                }
+                self.assertFalse(changed, f"{table} {rec_id}: values changed by the upgrade: {changed}")
+        self.assertEqual(
+            {key: after["settings"].get(key) for key in self.before["settings"]},
+            self.before["settings"],
+            "settings changed by the upgrade",
+        )
+
+    def test_noupdate_records_match_the_data_files(self):
+        wrong = []
+        for xmlid, _model, name, kind, expected in noupdate_fields():
+            record = self.env.ref(xmlid, raise_if_not_found=False)
+            if not record or name not in record._fields:
+                wrong.append(f"{xmlid}: missing (record or field {name})")
+                continue
+            value = record[name]
+            field = record._fields[name]
+            if kind == "ref":
+                ok = value == self.env.ref(expected, raise_if_not_found=False)
+            elif kind == "markup":
+                ok = squash(value) == squash(expected)
+            elif field.type in ("many2one",):
+                ok = value.id == expected
+            elif field.type in ("integer", "float", "monetary"):
+                ok = value == (float(expected) if isinstance(expected, str) else expected)
+            elif field.type == "boolean":
+                ok = bool(value) == bool(expected)
+            else:
+                ok = (value or "") == (expected if expected is not None else "")
+            if not ok:
+                wrong.append(f"{xmlid}.{name}: database {value!r}, data file {expected!r}")
+        self.assertFalse(
+            wrong,
+            "noupdate records that an update does not bring to what data/*.xml says (add them to the "
+            "migration script's NOUPDATE_VALUES):\n" + "\n".join(wrong),
+        )
+
+    def test_qpa_approvers_decide_with_a_prefilled_comment(self):
+        for xmlid in AGED:
+            definition = self.env.ref(xmlid)
+            self.assertTrue(definition.has_comment, xmlid)
+            self.assertEqual(definition.comment_approve_default, "Approved.", xmlid)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
