@@ -543,7 +543,8 @@ class CrmLead(models.Model):
                     body = Markup(
                         self.env._("Moved to %(stage)s although these exit criteria are missing:%(list)s")
                     )
-                lead.message_post(
+                # a logged note: it needs no sender address (a user without e-mail still moves the deal)
+                lead._message_log(
                     body=body % {"stage": new_stage.name, "list": self._ladder_missing_bullets(names)}
                 )
         if blocked:
