@@ -300,6 +300,22 @@ class TestUpgrade(TransactionCase):
             "migration script's NOUPDATE_VALUES):\n" + "\n".join(wrong),
         )
 
+    def test_open_qpas_keep_their_decision(self):
+        """Approvals are bound to the approved facts from 18.0.1.1.0 on: the QPAs approved or pending
+        before the upgrade stay so (bound to the quotation as it stood), not sent back for approval."""
+        before = {
+            int(rec_id): values.get("qpa_state")
+            for rec_id, values in self.before["values"].get("sale_order", {}).items()
+            if values.get("qpa_state") in ("approved", "pending")
+        }
+        self.assertTrue(before, "the demo had no approved or pending QPA before the upgrade")
+        orders = self.env["sale.order"].browse(list(before))
+        self.assertEqual({order.id: order.qpa_state for order in orders}, before)
+        approved = orders.filtered(lambda o: o.qpa_state == "approved")
+        self.assertTrue(approved)
+        for order in approved:
+            self.assertFalse(order._qpa_unapproved(), f"{order.name} can be confirmed as before")
+
     def test_qpa_approvers_decide_with_a_prefilled_comment(self):
         for xmlid in AGED:
             definition = self.env.ref(xmlid)

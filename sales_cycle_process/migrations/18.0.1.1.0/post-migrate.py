@@ -52,8 +52,56 @@ def update_noupdate_records(env, values_by_xmlid, keep_if_set=()):
     return done
 
 
+def fill_new_fields(env):
+    """The facts this version records from now on, filled for what older versions did (idempotent)."""
+    cr = env.cr
+    # after-sales: a distributor check done before was e-mailed when the customer had an address
+    cr.execute(
+        """
+        UPDATE sale_order so SET aftersales_check_sent = TRUE
+          FROM res_partner p
+         WHERE so.partner_id = p.id AND so.aftersales_check_done
+           AND so.aftersales_check_sent IS NOT TRUE AND COALESCE(p.email, '') != ''
+        """
+    )
+    # QPA reviews: the salesperson at submission (who may never decide), the order's salesperson then
+    cr.execute(
+        """
+        UPDATE tier_review r SET qpa_salesperson_id = so.user_id
+          FROM sale_order so
+         WHERE r.model = 'sale.order' AND r.res_id = so.id AND r.qpa_salesperson_id IS NULL
+        """
+    )
+    # QPA approvals are bound to the approved facts: the open QPAs of quotations keep their approval
+    # (or their pending request) for the quotation as it stands at the upgrade
+    orders = env["sale.order"].search([("state", "in", ("draft", "sent")), ("qpa_log_ids", "!=", False)])
+    unbound = [
+        (order, log)
+        for order in orders
+        for log in [order._qpa_last_log()]
+        if log.state in ("approved", "pending") and not log.fingerprint
+    ]
+    for order, log in unbound:
+        log.fingerprint = order._qpa_fingerprint()
+    if unbound:
+        bound = env["sale.order"].browse([order.id for order, _log in unbound])
+        env.add_to_compute(bound._fields["qpa_state"], bound)
+        bound.flush_recordset(["qpa_state"])
+        _logger.info("Upgrade: %s open QPAs bound to their quotations' current facts", len(unbound))
+    # the pricelist and payment-term rules became opt-in: a company that listed its standard ones
+    # relied on them and keeps them on
+    companies = env["res.company"].search([])
+    companies.filtered("qpa_standard_pricelist_ids").filtered(lambda c: not c.qpa_check_pricelist).write(
+        {"qpa_check_pricelist": True}
+    )
+    companies.filtered("qpa_standard_payment_term_ids").filtered(
+        lambda c: not c.qpa_check_payment_terms
+    ).write({"qpa_check_payment_terms": True})
+
+
 def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
     update_noupdate_records(env, NOUPDATE_VALUES, KEEP_IF_SET)
+    fill_new_fields(env)
