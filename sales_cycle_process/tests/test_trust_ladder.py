@@ -3,13 +3,12 @@ overrides a probability or forges a checklist line other than through the action
 the role allowed to, whatever values and context a client sends; deleting exit criteria keeps the
 checklists' history; the ladder's settings are bounded."""
 
-import json
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.models import check_method_name
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .ladder_common import LadderCase
+from .rpc_common import JsonRpcAttackMixin
 
 # context keys a client could send to try to skip the gate
 CLIENT_CONTEXTS = [
@@ -495,7 +494,7 @@ class TestTrustLadderSettings(TrustLadderCase):
 
 
 @tagged("post_install", "-at_install")
-class TestTrustLadderRpc(HttpCase):
+class TestTrustLadderRpc(JsonRpcAttackMixin, HttpCase):
     """The same attacks the way an RPC client sends them: /web/dataset/call_kw as the salesperson."""
 
     @classmethod
@@ -517,28 +516,6 @@ class TestTrustLadderRpc(HttpCase):
                 "stage_id": cls.intake.id,
             }
         )
-
-    def _call_kw(self, model, method, args, kwargs=None):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
-
-    def _assert_refused(self, reply, error_class):
-        self.assertIn("error", reply, f"the attack went through: {reply.get('result')!r}")
-        data = reply["error"]["data"]
-        self.assertEqual(data["name"], f"odoo.exceptions.{error_class}")
-        self.assertTrue(data["message"].strip())
-        self.assertNotIn("Traceback", data["message"])
 
     def test_salesperson_attacks_over_json_rpc(self):
         self.authenticate("ladder_rpc_sp", "ladder_rpc_pw")

@@ -3,14 +3,14 @@
 """Issue 13 (Trust): attacks driven through /web/dataset/call_kw as a salesperson, the way an RPC client
 does. Each is refused with an error a user reads, and the quotation stays unconfirmed."""
 
-import json
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .rpc_common import JsonRpcAttackMixin
+
 
 @tagged("post_install", "-at_install")
-class TestTrustRpc(HttpCase):
+class TestTrustRpc(JsonRpcAttackMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -36,30 +36,6 @@ class TestTrustRpc(HttpCase):
             )
         )
         cls.order.with_user(cls.salesperson).request_validation()
-
-    def _call_kw(self, model, method, args, kwargs=None):
-        """POST a JSON-RPC call_kw as the logged-in user; return the decoded response."""
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
-
-    def _assert_refused(self, reply, error_class):
-        self.assertIn("error", reply, f"the attack went through: {reply.get('result')!r}")
-        data = reply["error"]["data"]
-        self.assertEqual(data["name"], f"odoo.exceptions.{error_class}")
-        # a sentence for the user, not a traceback
-        self.assertTrue(data["message"].strip())
-        self.assertNotIn("Traceback", data["message"])
 
     def test_salesperson_attacks_over_json_rpc(self):
         order = self.order
