@@ -1,6 +1,7 @@
 # Copyright 2026 sales_cycle_process contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -62,3 +63,26 @@ class TestQpaReminder(QpaCase):
         self.assertTrue(md_review.qpa_escalated)
         self.assertIn("escalated to Managing Director", order.message_ids[0].body)
         self.assertEqual(len(self._qpa_activities(order, self.director)), 1, "no duplicate to-do")
+
+    def test_one_bad_review_does_not_stop_the_reminders(self):
+        first = self._quotation()
+        second = self._quotation(discount=20.0)
+        (first | second).with_user(self.salesperson).request_validation()
+        TierReview = type(self.env["tier.review"])
+        original = TierReview._qpa_escalation_group
+
+        def escalation_group(review, order, definitions):
+            if order == first:
+                raise ValueError("a broken approval level")
+            return original(review, order, definitions)
+
+        with (
+            freeze_time(fields.Datetime.now() + timedelta(days=4)),
+            patch.object(TierReview, "_qpa_escalation_group", escalation_group),
+            self.assertLogs("odoo.addons.sales_cycle_process.models.tier_review_qpa", "WARNING"),
+        ):
+            self.env["tier.review"]._cron_qpa_reminder()
+        self.assertFalse(self._qpa_activities(first, self.director), "the broken one is skipped")
+        self.assertFalse(first.review_ids.filtered("qpa_escalated"), "and retried by the next run")
+        self.assertTrue(self._qpa_activities(second, self.director), "the other one is escalated")
+        self.assertTrue(second.review_ids.filtered("qpa_escalated"))
