@@ -1,1 +1,31 @@
-
+# Odoo's test runner (odoo-bin --test-enable, OCA's CI, runbot) runs the test modules imported here;
+# pytest-odoo finds the same files by name. test_odoo_runner.py checks that none is left out.
+from . import test_aftersales_followups
+from . import test_aftersales_satisfaction
+from . import test_aftersales_welcome_letter
+from . import test_cadence_schedule
+from . import test_commit_wizard_tour
+from . import test_cron_robustness
+from . import test_forecast_flow
+from . import test_forecast_measures
+from . import test_forecast_queries
+from . import test_ladder_gate_tour
+from . import test_ladder_stage_ladder
+from . import test_odoo_runner
+from . import test_qpa_approval
+from . import test_qpa_guard
+from . import test_qpa_log
+from . import test_qpa_reminder
+from . import test_qpa_tour
+from . import test_roles
+from . import test_security_matrix
+from . import test_timezone_currency
+from . import test_trust_aftersales
+from . import test_trust_cadence
+from . import test_trust_ladder
+from . import test_trust_qpa_confirm
+from . import test_trust_qpa_reviews
+from . import test_trust_rpc
+from . import test_trust_snapshots
+from . import test_welcome_letter_tour
+from . import test_workers
