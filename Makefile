@@ -1,6 +1,6 @@
 # sales_cycle_process: the two everyday commands are `make run` and `make test`.
 # ODOO_SRC (default ~/odoo/18.0) points at an Odoo 18.0 source tree.
-.PHONY: run test test-odoo test-odoo-sale test-upgrade lint stop clean bench screenshots
+.PHONY: run test test-odoo test-odoo-sale test-odoo-bin test-upgrade lint stop clean bench screenshots
 
 run:   ## create .venv and a private PostgreSQL, install the addon with demo data, serve on :8069
 	@scripts/dev.sh run
@@ -13,6 +13,9 @@ test-odoo: ## Odoo's own crm and sale_crm suites on the test database (tests/odo
 
 test-odoo-sale: ## Odoo's own sale suite on the test database, for the figures (not part of `make test`)
 	@ODOO_SUITES=sale scripts/dev.sh test-odoo $(PYTEST_ARGS)
+
+test-odoo-bin: ## the addon's tests as Odoo's own runner runs them (odoo-bin -i --test-enable on a fresh database), for the count
+	@scripts/dev.sh test-odoo-bin
 
 test-upgrade: ## install the previous version (UPGRADE_FROM=<git rev>) with demo data, update it to this tree, check the data
 	@scripts/dev.sh test-upgrade $(PYTEST_ARGS)

@@ -286,6 +286,23 @@ cmd_test() {
   return "$rc"
 }
 
+# The addon's tests as Odoo's own runner runs them (OCA's CI, runbot): a fresh database, `-i` with
+# --test-enable; prints Odoo's count, to compare with pytest-odoo's (`make test-odoo-bin`, not in `make test`).
+cmd_test_odoo_bin() {
+  setup
+  local db=${TEST_DB}_odoo_bin log=$DEV/test-odoo-bin.log
+  drop_db "$db"
+  say "Installing $ADDON with demo data into $db and running its tests with odoo-bin --test-enable ..."
+  local rc=0
+  odoo_bin -d "$db" -i "$ADDON" --test-enable --test-tags "/$ADDON" --stop-after-init --log-level=test \
+    >"$log" 2>&1 || rc=$?
+  grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$log" | head -n 40 >&2 || true
+  # Odoo's own count (skipped tests included), to compare with pytest-odoo's "passed + skipped"
+  grep -E "error\(s\) of [0-9]+ tests when loading|post-tests in" "$log" | sed -E 's/^[0-9-]+ [0-9:,]+ [0-9]+ [A-Z]+ [^ ]+ [^ ]+: //' || true
+  say "The whole log is in $log"
+  return "$rc"
+}
+
 # Quicker loop while developing: update the addon in the existing test database, then run pytest
 # on the given paths or options (default: the addon's tests), e.g. `scripts/dev.sh retest -k ladder`.
 cmd_retest() {
@@ -337,6 +354,6 @@ cmd_clean() {
 
 case "${1:-}" in
   run|test|retest|bench|lint|stop|clean|setup|screenshots) c=$1; shift; "cmd_$c" "$@" ;;
-  test-odoo|test-upgrade) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
-  *) die "usage: scripts/dev.sh run|test|retest|test-odoo|test-upgrade|bench|lint|stop|clean|screenshots" ;;
+  test-odoo|test-odoo-bin|test-upgrade) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|retest|test-odoo|test-odoo-bin|test-upgrade|bench|lint|stop|clean|screenshots" ;;
 esac
