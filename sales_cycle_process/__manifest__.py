@@ -73,6 +73,4 @@
         ],
     },
     "uninstall_hook": "uninstall_hook",
-    "installable": True,
-    "application": False,
 }

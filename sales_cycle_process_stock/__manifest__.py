@@ -9,6 +9,5 @@
     "author": "sales_cycle_process contributors",
     "license": "AGPL-3",
     "depends": ["sales_cycle_process", "sale_stock"],
-    "installable": True,
     "auto_install": True,
 }

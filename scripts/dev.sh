@@ -333,7 +333,7 @@ cmd_lint() {
   ensure_venv
   "$VENV/bin/ruff" check .
   "$VENV/bin/ruff" format --check .
-  "$VENV/bin/pylint" --rcfile=.pylintrc --disable=manifest-superfluous-key,consider-merging-classes-inherited "$ADDON" sales_cycle_process_stock
+  "$VENV/bin/pylint" --rcfile=.pylintrc --disable=consider-merging-classes-inherited "$ADDON" sales_cycle_process_stock
 }
 
 cmd_stop() {
