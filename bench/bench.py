@@ -417,6 +417,9 @@ def bench_cadence(env, measure, scale):
 def bench_team_forecast(env, measure, scale):
     """The team's 12-month forecast (every member's open deals per month, overdue in the first month) against
     one raw SQL GROUP BY over crm_lead producing the same totals."""
+    from odoo.addons.sales_cycle_process.models.sales_forecast import FORECAST_MONTHS
+    from odoo.addons.sales_cycle_process.tools.periods import months_ahead
+
     total = max(1000, round(100000 * scale))
     first = this_month()
     sellers = sql_users(env, 25, "Forecast Seller")
@@ -430,7 +433,7 @@ def bench_team_forecast(env, measure, scale):
     def ours():
         members = env["res.users"].browse(sellers)
         pipeline = Forecast._pipeline_by_month(members, first)
-        months = Forecast._months(first)
+        months = months_ahead(first, FORECAST_MONTHS)
         return {
             (uid, month): pipeline[uid, month]
             for uid in members.ids
