@@ -90,7 +90,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("date_closed", "<", stop),
             ],
             ["user_id"],
-            ["expected_revenue:sum"],
+            ["expected_revenue_company:sum"],
         ):
             result[user.id] += amount
         for user, amount in self.env["sale.order"]._read_group(
@@ -123,7 +123,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 "crm.lead",
                 [("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", stop)],
                 "date_closed",
-                "expected_revenue",
+                "expected_revenue_company",
             ),
             (
                 "sale.order",
@@ -178,7 +178,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("date_closed", ">=", start),
                 ("date_closed", "<", stop),
             ],
-            ["user_id", "expected_revenue", "create_date", "date_closed"],
+            ["user_id", "expected_revenue_company", "create_date", "date_closed"],
         )
         lost = dict(
             Lead._read_group(
@@ -208,7 +208,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 result[user.id] = 0.0
                 continue
             win_rate = len(deals) / closed
-            average = sum(deal["expected_revenue"] for deal in deals) / len(deals)
+            average = sum(deal["expected_revenue_company"] for deal in deals) / len(deals)
             cycle = sum(
                 max((deal["date_closed"] - deal["create_date"]).total_seconds() / 86400, 1.0)
                 for deal in deals

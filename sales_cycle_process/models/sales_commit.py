@@ -371,7 +371,7 @@ class ScpSalesCommit(models.Model):
                 # the customer's name of a deal the caller reads: in sudo only for the partner's name
                 "partner_name": lead.partner_id.sudo().display_name or lead.partner_name or False,
                 "category": wanted[lead.id],
-                "amount": lead.expected_revenue,
+                "amount": lead.expected_revenue_company,
                 "probability": lead.probability,
                 "date_deadline": lead.date_deadline,
                 "config_final": lead.commit_config_final,

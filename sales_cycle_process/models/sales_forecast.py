@@ -48,8 +48,8 @@ class ScpSalesForecast(models.Model):
 
     @api.model
     def _pipeline_by_month(self, users, first, months=FORECAST_MONTHS):
-        """Open deals' expected revenue per salesperson and month over ``months`` months, in one grouped
-        query.
+        """Open deals' expected revenue in the company currency (``expected_revenue_company``) per
+        salesperson and month over ``months`` months, in one grouped query.
 
         Overdue deals count in the first month; deals without a closing date are left out.
         Returns {(user_id, month): amount}.
@@ -65,7 +65,7 @@ class ScpSalesForecast(models.Model):
                 ("date_deadline", "<=", last),
             ],
             ["user_id", "date_deadline:month"],
-            ["expected_revenue:sum"],
+            ["expected_revenue_company:sum"],
         )
         result = {}
         for user, month, amount in groups:

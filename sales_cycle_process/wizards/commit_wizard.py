@@ -108,7 +108,7 @@ class ScpCommitWizardLine(models.TransientModel):
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     # Read and written as the caller (not in sudo, as related fields are by default): a line shows only a
     # deal the caller may read, and ticks only what the caller may write on it.
-    amount = fields.Monetary(related="lead_id.expected_revenue", compute_sudo=False)
+    amount = fields.Monetary(related="lead_id.expected_revenue_company", compute_sudo=False)
     probability = fields.Float(related="lead_id.probability", compute_sudo=False)
     date_deadline = fields.Date(related="lead_id.date_deadline", compute_sudo=False)
     commit_config_final = fields.Boolean(

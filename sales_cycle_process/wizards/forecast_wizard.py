@@ -68,7 +68,8 @@ class ScpForecastWizardLine(models.TransientModel):
     computed_amount = fields.Monetary(
         string="Open Deals",
         compute="_compute_computed_amount",
-        help="The open deals' expected revenue closing in the month (overdue ones in the first month).",
+        help="The open deals' expected revenue in the company currency closing in the month (overdue ones "
+        "in the first month).",
     )
     adjustment = fields.Monetary(help="Your correction to the open deals for the month, up or down.")
     amount = fields.Monetary(string="Forecast", compute="_compute_amount")
