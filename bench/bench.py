@@ -213,12 +213,13 @@ def sql_leads(env, users, team, count, first, won=False, offset=0):
     env.cr.execute(
         """
         INSERT INTO crm_lead (name, type, active, user_id, team_id, stage_id, company_id, expected_revenue,
-                              prorated_revenue, probability, date_deadline, date_closed, priority,
-                              create_date, write_date, create_uid, write_uid)
+                              expected_revenue_company, prorated_revenue, probability, date_deadline,
+                              date_closed, priority, create_date, write_date, create_uid, write_uid)
         SELECT 'Bench deal ' || (g + %(o)s), 'opportunity', true,
                (%(users)s::int[])[1 + g %% cardinality(%(users)s::int[])], %(team)s,
                (%(stages)s::int[])[1 + g %% cardinality(%(stages)s::int[])], %(company)s,
-               1000 + (g %% 97) * 250, 0, CASE WHEN %(won)s THEN 100 ELSE 10 + g %% 80 END,
+               1000 + (g %% 97) * 250, 1000 + (g %% 97) * 250, 0,
+               CASE WHEN %(won)s THEN 100 ELSE 10 + g %% 80 END,
                CASE WHEN g %% 20 = 0 AND NOT %(won)s THEN NULL
                     ELSE %(first)s::date + ((g %% 16) - 3) * interval '1 month' + (g %% 28) * interval '1 day'
                END,
@@ -417,6 +418,9 @@ def bench_cadence(env, measure, scale):
 def bench_team_forecast(env, measure, scale):
     """The team's 12-month forecast (every member's open deals per month, overdue in the first month) against
     one raw SQL GROUP BY over crm_lead producing the same totals."""
+    from odoo.addons.sales_cycle_process.models.sales_forecast import FORECAST_MONTHS
+    from odoo.addons.sales_cycle_process.tools.periods import months_ahead
+
     total = max(1000, round(100000 * scale))
     first = this_month()
     sellers = sql_users(env, 25, "Forecast Seller")
@@ -430,7 +434,7 @@ def bench_team_forecast(env, measure, scale):
     def ours():
         members = env["res.users"].browse(sellers)
         pipeline = Forecast._pipeline_by_month(members, first)
-        months = Forecast._months(first)
+        months = months_ahead(first, FORECAST_MONTHS)
         return {
             (uid, month): pipeline[uid, month]
             for uid in members.ids
@@ -442,7 +446,7 @@ def bench_team_forecast(env, measure, scale):
         env.cr.execute(
             """
             SELECT l.user_id, GREATEST(date_trunc('month', l.date_deadline)::date, %(first)s),
-                   sum(l.expected_revenue)
+                   sum(l.expected_revenue_company)
               FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
              WHERE l.user_id = ANY(%(users)s) AND l.type = 'opportunity' AND l.active
                AND s.is_won IS NOT TRUE AND l.date_deadline <= %(last)s
@@ -562,8 +566,8 @@ def bench_commit_pack(env, measure, scale):
                                            date_deadline, category, config_final, end_user_signed,
                                            integrator_signed, discount_approved, partner_ready,
                                            create_date, write_date, create_uid, write_uid)
-        SELECT c.id, c.user_id, c.week_start, 'current', l.id, l.name, l.expected_revenue, l.probability,
-               l.date_deadline,
+        SELECT c.id, c.user_id, c.week_start, 'current', l.id, l.name, l.expected_revenue_company,
+               l.probability, l.date_deadline,
                CASE WHEN l.id %% 3 = 0 THEN 'upside' ELSE 'commit' END, l.id %% 2 = 0, l.id %% 3 = 0,
                l.id %% 5 = 0, false, true, now(), now(), 1, 1
           FROM scp_sales_commit c JOIN crm_lead l ON l.user_id = c.user_id AND l.id = ANY(%(leads)s)

@@ -322,6 +322,27 @@ class TestUpgrade(TransactionCase):
             self.assertTrue(definition.has_comment, xmlid)
             self.assertEqual(definition.comment_approve_default, "Approved.", xmlid)
 
+    def test_the_deals_company_amounts_were_filled(self):
+        """18.0.2.0.0 stores the deals' company-currency amounts (the money rule, tools/money.py): filled in
+        SQL by pre-20-money.py (deals in their company's currency) and with the ORM by post-20-money.py (the
+        others), each equal to what the rule gives."""
+        from odoo.addons.sales_cycle_process.tools.money import deal_company_amount
+
+        self.cr.execute(
+            "SELECT id, expected_revenue_company, prorated_revenue_company FROM crm_lead ORDER BY id"
+        )
+        stored = {row[0]: row[1:] for row in self.cr.fetchall()}
+        self.assertTrue(stored)
+        leads = self.env["crm.lead"].with_context(active_test=False).browse(list(stored))
+        for lead in leads:
+            amount, prorated = stored[lead.id]
+            with self.subTest(lead=lead.id):
+                self.assertIsNotNone(amount)
+                self.assertIsNotNone(prorated)
+                self.assertAlmostEqual(float(amount), deal_company_amount(lead), delta=0.01)
+                expected = float(amount) * (lead.probability or 0) / 100
+                self.assertAlmostEqual(float(prorated), expected, delta=0.01)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, html2plaintext
 
+from ..tools.money import deal_company_amount
 from .crm_lead_buying_influence import BUYING_ROLES
 
 _logger = logging.getLogger(__name__)
@@ -101,10 +102,21 @@ class CrmLead(models.Model):
         default=lambda self: self.env.company.currency_id,
         help="Currency the customer's budget and expected revenue are quoted in.",
     )
+    # the money rule (tools/money.py): what the addon adds up and compares, whatever the deal's currency
     expected_revenue_company = fields.Monetary(
         compute="_compute_expected_revenue_company",
+        store=True,
         currency_field="company_currency",
         string="Expected Revenue (Company Currency)",
+        help="The expected revenue in the company currency, at the rate of the deal's creation date: "
+        "what commits, forecasts, measures and the pipeline's totals add up.",
+    )
+    prorated_revenue_company = fields.Monetary(
+        compute="_compute_prorated_revenue_company",
+        store=True,
+        currency_field="company_currency",
+        string="Prorated Revenue (Company Currency)",
+        help="The expected revenue in the company currency × the probability.",
     )
     engineering_review_requested = fields.Boolean(copy=False, readonly=True)
     engineering_review_done = fields.Boolean(copy=False, readonly=True)
@@ -173,7 +185,15 @@ class CrmLead(models.Model):
     @api.depends("expected_revenue", "revenue_currency_id", "company_id", "create_date")
     def _compute_expected_revenue_company(self):
         for lead in self:
-            lead.expected_revenue_company = lead._ladder_revenue_in_company_currency()
+            lead.expected_revenue_company = deal_company_amount(lead)
+
+    @api.depends("expected_revenue_company", "probability")
+    def _compute_prorated_revenue_company(self):
+        # as Odoo's prorated_revenue, on the company amount
+        for lead in self:
+            lead.prorated_revenue_company = round(
+                (lead.expected_revenue_company or 0.0) * (lead.probability or 0) / 100.0, 2
+            )
 
     @api.depends("engineering_review_requested", "engineering_review_done")
     def _compute_engineering_review_status(self):
@@ -624,21 +644,12 @@ class CrmLead(models.Model):
     # ========================================================================================
     # Engineering referral
     # ========================================================================================
-    def _ladder_revenue_in_company_currency(self):
-        self.ensure_one()
-        company = self.company_id or self.env.company
-        currency = self.revenue_currency_id or company.currency_id
-        if currency == company.currency_id:
-            return self.expected_revenue
-        date = (self.create_date or fields.Datetime.now()).date()
-        return currency._convert(self.expected_revenue, company.currency_id, company, date)
-
     def _ladder_needs_engineering_review(self):
         self.ensure_one()
         if html2plaintext(self.non_standard_requirements or "").strip():
             return True
         company = self.company_id or self.env.company
-        revenue = self._ladder_revenue_in_company_currency()
+        revenue = self.expected_revenue_company
         return bool(revenue) and revenue >= company.engineering_review_threshold
 
     def _ladder_engineering_reviewers(self):

@@ -35,16 +35,15 @@ class ScpForecastAnalysis(models.Model):
                       FROM scp_sales_commit c
                      WHERE c.state = 'current'
                     UNION ALL
-                    -- won deals: expected revenue is in the company currency already
+                    -- won deals and orders in the company currency: the money rule (tools/money.py)
                     SELECT 'actual', l.user_id, l.team_id, l.company_id, l.date_closed::date,
-                           l.expected_revenue::float
+                           l.expected_revenue_company::float
                       FROM crm_lead l
                       JOIN crm_stage s ON s.id = l.stage_id
                      WHERE s.is_won AND l.active AND l.date_closed IS NOT NULL
                     UNION ALL
-                    -- orders in any currency, at their rate to the company currency (as sale.report)
                     SELECT 'actual', o.user_id, o.team_id, o.company_id, o.date_order::date,
-                           (o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1.0))::float
+                           o.amount_untaxed_company::float
                       FROM sale_order o
                      WHERE o.state = 'sale' AND o.opportunity_id IS NULL
                 ) u

@@ -3,11 +3,9 @@ import math
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 
-from .sales_commit import day_start_utc, week_start
+from ..tools.periods import add_months, day_start_utc, month_start, months_ahead, week_start
 from .sales_forecast import FORECAST_MONTHS
 
 # Settings (ir.config_parameter) and their defaults: the seed's bands, in percent.
@@ -92,7 +90,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("date_closed", "<", stop),
             ],
             ["user_id"],
-            ["expected_revenue:sum"],
+            ["expected_revenue_company:sum"],
         ):
             result[user.id] += amount
         for user, amount in self.env["sale.order"]._read_group(
@@ -125,7 +123,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 "crm.lead",
                 [("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", stop)],
                 "date_closed",
-                "expected_revenue",
+                "expected_revenue_company",
             ),
             (
                 "sale.order",
@@ -180,7 +178,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 ("date_closed", ">=", start),
                 ("date_closed", "<", stop),
             ],
-            ["user_id", "expected_revenue", "create_date", "date_closed"],
+            ["user_id", "expected_revenue_company", "create_date", "date_closed"],
         )
         lost = dict(
             Lead._read_group(
@@ -210,7 +208,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 result[user.id] = 0.0
                 continue
             win_rate = len(deals) / closed
-            average = sum(deal["expected_revenue"] for deal in deals) / len(deals)
+            average = sum(deal["expected_revenue_company"] for deal in deals) / len(deals)
             cycle = sum(
                 max((deal["date_closed"] - deal["create_date"]).total_seconds() / 86400, 1.0)
                 for deal in deals
@@ -263,16 +261,14 @@ class ScpForecastMeasures(models.AbstractModel):
             users, months[0], months=span + FORECAST_MONTHS
         )
         targets = self.env["scp.sales.target"]._target_amounts(
-            users, months[0], months[-1] + relativedelta(months=FORECAST_MONTHS - 1)
+            users, months[0], add_months(months[-1], FORECAST_MONTHS - 1)
         )
         pipes, goals = defaultdict(list), defaultdict(dict)
         for (uid, month), amount in pipeline.items():
             pipes[uid].append((month, amount))
         for (uid, month), amount in targets.items():
             goals[uid][month] = amount
-        windows = {
-            first: [first + relativedelta(months=i) for i in range(FORECAST_MONTHS)] for first in months
-        }
+        windows = {first: months_ahead(first, FORECAST_MONTHS) for first in months}
         result = {}
         for uid in users.ids:
             user_pipes, user_goals = pipes[uid], goals[uid]
@@ -317,7 +313,7 @@ class ScpForecastMeasures(models.AbstractModel):
         coverage = self._coverage_by_month(users, months)
         growth = self._growth_by_month(users, months)
         unfulfilled = {
-            first: self._unfulfilled(users, first - relativedelta(months=1), first - timedelta(days=1))
+            first: self._unfulfilled(users, add_months(first, -1), first - timedelta(days=1))
             for first in months
         }
         result = {}
@@ -346,7 +342,7 @@ class ScpForecastMeasures(models.AbstractModel):
         months = sorted(set(months))
         if not months:
             return {}
-        wanted = sorted(set(months) | {first - relativedelta(months=1) for first in months})
+        wanted = sorted(set(months) | {add_months(first, -1) for first in months})
         pipelines = {
             (forecast.user_id.id, forecast.month): forecast.pipeline_total
             for forecast in self.env["scp.sales.forecast"].search(
@@ -359,16 +355,16 @@ class ScpForecastMeasures(models.AbstractModel):
             [
                 ("user_id", "in", users.ids),
                 ("week_start", ">=", wanted[0]),
-                ("week_start", "<", wanted[-1] + relativedelta(months=1)),
+                ("week_start", "<", add_months(wanted[-1], 1)),
                 ("state", "=", "current"),
             ],
             order="week_start desc",
         ):
-            commits.setdefault((commit.user_id.id, commit.week_start.replace(day=1)), commit.commit_total)
+            commits.setdefault((commit.user_id.id, month_start(commit.week_start)), commit.commit_total)
         result = {}
         for uid in users.ids:
             for first in months:
-                previous = first - relativedelta(months=1)
+                previous = add_months(first, -1)
                 pipe_now, pipe_before = pipelines.get((uid, first), 0.0), pipelines.get((uid, previous), 0.0)
                 commit_now, commit_before = commits.get((uid, first), 0.0), commits.get((uid, previous), 0.0)
                 result[uid, first] = {
@@ -475,20 +471,20 @@ class ScpForecastMeasures(models.AbstractModel):
     def _consolidate(self, teams, today=None):
         """The Monday roll-up: one row per salesperson and one per team, with measures and colours."""
         today = today or fields.Date.context_today(self)
-        monday, first = week_start(today), today.replace(day=1)
+        monday, first = week_start(today), month_start(today)
         users = teams.member_ids
         commits = self._current_commits(users, monday)
         forecasts = self._current_forecasts(users, first)
         accuracy = self._accuracy(users, monday)
         coverage = self._coverage(users, first)
         growth = self._growth(users, first)
-        previous_month = first - relativedelta(months=1)
+        previous_month = add_months(first, -1)
         unfulfilled = self._unfulfilled(users, previous_month, first - timedelta(days=1))
         # Linearity over the weeks of last month; velocity over the last quarter's closed deals.
         linearity = self._linearity(users, previous_month, first - timedelta(days=1))
-        velocity = self._velocity(users, first - relativedelta(months=3), first - timedelta(days=1))
+        velocity = self._velocity(users, add_months(first, -3), first - timedelta(days=1))
         team_targets = self.env["scp.sales.target"]._team_target_amounts(
-            teams, first, first + relativedelta(months=FORECAST_MONTHS - 1)
+            teams, first, add_months(first, FORECAST_MONTHS - 1)
         )
         rows = []
         for team in teams:

@@ -1,13 +1,12 @@
 import logging
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..tools.periods import month_end, month_start, week_start
 from .cron_guard import single_run
-from .sales_commit import week_start
 
 _logger = logging.getLogger(__name__)
 
@@ -26,8 +25,7 @@ class ScpForecastReminder(models.AbstractModel):
         # each reminder runs in a savepoint of its own: one that fails is logged, the others are sent
         if today.weekday() in (5, 6):  # Saturday, Sunday: the commit for next week
             self._run_step("commit reminders", self._remind_commit, teams, today)
-        month_end = today.replace(day=1) + relativedelta(months=1, days=-1)
-        if (month_end - today).days < 3:
+        if (month_end(today) - today).days < 3:
             self._run_step("forecast reminders", self._remind_forecast, teams, today)
         if today.weekday() == 0:
             self._run_step("manager summary", self._manager_summary, teams, today)
@@ -54,13 +52,12 @@ class ScpForecastReminder(models.AbstractModel):
 
     @api.model
     def _remind_forecast(self, teams, today):
-        month_end = today.replace(day=1) + relativedelta(months=1, days=-1)
-        first = today.replace(day=1)
+        first = month_start(today)
         users = self.env["scp.forecast.measures"]._non_submitters(teams, first=first)
         return self._remind(
             users,
             "sales_cycle_process.mail_activity_type_forecast_reminder",
-            month_end,
+            month_end(today),
             self.env._("Submit your 12-month forecast for %s", first.strftime("%Y-%m")),
         )
 

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.money import order_company_amount
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
@@ -13,8 +15,8 @@ class SaleOrder(models.Model):
         help="The untaxed amount at the order's rate, in the company currency: what actuals add up.",
     )
 
-    @api.depends("amount_untaxed", "currency_rate")
+    @api.depends("amount_untaxed", "currency_id", "company_id", "date_order")
     def _compute_amount_untaxed_company(self):
-        # as Odoo's sales analysis does: the order's amount divided by its rate to the company currency
+        # the money rule (tools/money.py): the order's rate at its order date, Odoo's currency_rate
         for order in self:
-            order.amount_untaxed_company = order.amount_untaxed / (order.currency_rate or 1.0)
+            order.amount_untaxed_company = order_company_amount(order, order.amount_untaxed)

@@ -188,12 +188,9 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     def _qpa_to_company_currency(self, amount):
         self.ensure_one()
-        company = self.company_id or self.env.company
-        if not self.currency_id or self.currency_id == company.currency_id:
-            return amount
-        return self.currency_id._convert(
-            amount, company.currency_id, company, self.date_order or fields.Date.context_today(self)
-        )
+        from ..tools.money import order_company_amount  # the money rule: at the order date
+
+        return order_company_amount(self, amount)
 
     def _qpa_line_reference_price(self, line):
         """The unit price Odoo itself proposes for the line (its pricelist's price before any
@@ -212,19 +209,13 @@ class SaleOrder(models.Model):
     def _qpa_list_price(self, line):
         """The product's list price in the line's unit and the order's currency (total discount rule)."""
         self.ensure_one()
-        company = self.company_id or self.env.company
+        from ..tools.money import order_currency_amount  # the money rule: at the order date
+
         product = line.product_id
         if not product or not product.lst_price or line.combo_item_id:
             return line.price_unit
         list_price = product.uom_id._compute_price(product.lst_price, line.product_uom)
-        if self.currency_id and self.currency_id != company.currency_id:
-            list_price = company.currency_id._convert(
-                list_price,
-                self.currency_id,
-                company,
-                self.date_order or fields.Date.context_today(self),
-            )
-        return list_price
+        return order_currency_amount(self, list_price)
 
     def _qpa_figures(self):
         """The figures the QPA rules read, computed from the order's lines now.

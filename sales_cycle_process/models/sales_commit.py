@@ -1,15 +1,24 @@
 import contextvars
 import logging
-import math
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
-from dateutil.relativedelta import relativedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from ..tools.periods import (
+    local_date,
+    local_hour_utc,
+    local_timezone,
+    month_end,
+    month_start,
+    quarter_end,
+    quarter_start,
+    sane_date,
+    week_start,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -17,42 +26,9 @@ COMMIT_CATEGORIES = [("commit", "Commit"), ("upside", "Upside")]
 SNAPSHOT_STATES = [("current", "Current"), ("superseded", "Superseded")]
 DEADLINE_HOUR_PARAM = "sales_cycle_process.commit_deadline_hour"
 DEADLINE_HOUR_DEFAULT = 12
-# Dates a commit, forecast or target may be for.
-SANE_YEARS = (2000, 2100)
 # How many snapshots (commit or forecast) this thread's own server code is creating right now: their lines
 # are created inside that create() and nowhere else (no context key a client could send).
 _CREATING_SNAPSHOTS = contextvars.ContextVar("scp_creating_snapshots", default=0)
-
-
-def week_start(day):
-    return day - timedelta(days=day.weekday())
-
-
-def quarter_start(day):
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
-def local_timezone(env):
-    """The timezone deadlines and periods are meant in: the user's, else the company's, else UTC."""
-    name = env.context.get("tz") or env.user.tz or env.company.partner_id.tz
-    return pytz.timezone(name) if name in pytz.all_timezones_set else pytz.utc
-
-
-def local_to_utc(env, moment):
-    """A naive local datetime as the naive UTC datetime Odoo stores."""
-    return local_timezone(env).localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
-
-
-def day_start_utc(env, day):
-    """The UTC instant a local calendar day starts: the bound for Datetime fields of that day."""
-    return local_to_utc(env, datetime.combine(day, time.min))
-
-
-def commit_deadline(env, monday, hour):
-    """A week's commit closes on its Monday at the given local hour (the managers' Monday call),
-    returned in UTC like ``fields.Datetime.now()``."""
-    hours, minutes = int(hour), min(59, round((hour % 1) * 60))
-    return local_to_utc(env, datetime.combine(monday, time(hours, minutes)))
 
 
 def commit_deadline_hour(env):
@@ -72,32 +48,6 @@ def commit_deadline_hour(env):
         )
         return DEADLINE_HOUR_DEFAULT
     return int(hour)
-
-
-def sane_date(env, value, what):
-    """``value`` as a date within SANE_YEARS, else a ValidationError naming ``what``."""
-    try:
-        day = fields.Date.to_date(value)
-    except (TypeError, ValueError):
-        day = None
-    if not day or not SANE_YEARS[0] <= day.year <= SANE_YEARS[1]:
-        raise ValidationError(
-            env._(
-                "%(what)s must be a date between the years %(first)s and %(last)s, not %(value)s.",
-                what=what,
-                first=SANE_YEARS[0],
-                last=SANE_YEARS[1],
-                value=value,
-            )
-        )
-    return day
-
-
-def sane_amount(env, value, what):
-    """``value`` as a finite number, else a ValidationError naming ``what``."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError(env._("%(what)s must be a number, not %(value)s.", what=what, value=value))
-    return float(value)
 
 
 class ScpSalespersonMixin(models.AbstractModel):
@@ -334,8 +284,8 @@ class ScpSalesCommit(models.Model):
         """Commit and upside of the week, month and quarter from line values."""
         periods = {
             "week": (monday, monday + timedelta(days=6)),
-            "month": (monday.replace(day=1), monday.replace(day=1) + relativedelta(months=1, days=-1)),
-            "quarter": (quarter_start(monday), quarter_start(monday) + relativedelta(months=3, days=-1)),
+            "month": (month_start(monday), month_end(monday)),
+            "quarter": (quarter_start(monday), quarter_end(monday)),
         }
         totals = {f"{cat}_{period}": 0.0 for cat in ("commit", "upside") for period in periods}
         totals["commit_total"] = sum(line["amount"] for line in lines if line["category"] == "commit")
@@ -358,7 +308,7 @@ class ScpSalesCommit(models.Model):
                 )
             )
         now = fields.Datetime.now()
-        deadline = commit_deadline(self.env, monday, commit_deadline_hour(self.env))
+        deadline = local_hour_utc(self.env, monday, commit_deadline_hour(self.env))
         if now > deadline:
             raise UserError(
                 self.env._(
@@ -370,7 +320,7 @@ class ScpSalesCommit(models.Model):
                     ).strftime("%Y-%m-%d %H:%M %Z"),
                 )
             )
-        this_monday = week_start(local_timezone(self.env).fromutc(now).date())
+        this_monday = week_start(local_date(self.env, now))
         if monday > this_monday + timedelta(days=7):
             raise UserError(
                 self.env._(
@@ -421,7 +371,7 @@ class ScpSalesCommit(models.Model):
                 # the customer's name of a deal the caller reads: in sudo only for the partner's name
                 "partner_name": lead.partner_id.sudo().display_name or lead.partner_name or False,
                 "category": wanted[lead.id],
-                "amount": lead.expected_revenue,
+                "amount": lead.expected_revenue_company,
                 "probability": lead.probability,
                 "date_deadline": lead.date_deadline,
                 "config_final": lead.commit_config_final,

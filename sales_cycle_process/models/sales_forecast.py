@@ -1,9 +1,9 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .sales_commit import SNAPSHOT_STATES, sane_amount, sane_date
+from ..tools.money import sane_amount
+from ..tools.periods import month_start, months_ahead, months_last_day, sane_date
+from .sales_commit import SNAPSHOT_STATES
 
 FORECAST_MONTHS = 12
 
@@ -47,18 +47,14 @@ class ScpSalesForecast(models.Model):
             )
 
     @api.model
-    def _months(self, first):
-        return [first + relativedelta(months=i) for i in range(FORECAST_MONTHS)]
-
-    @api.model
     def _pipeline_by_month(self, users, first, months=FORECAST_MONTHS):
-        """Open deals' expected revenue per salesperson and month over ``months`` months, in one grouped
-        query.
+        """Open deals' expected revenue in the company currency (``expected_revenue_company``) per
+        salesperson and month over ``months`` months, in one grouped query.
 
         Overdue deals count in the first month; deals without a closing date are left out.
         Returns {(user_id, month): amount}.
         """
-        last = first + relativedelta(months=months, days=-1)
+        last = months_last_day(first, months)
         groups = self.env["crm.lead"]._read_group(
             [
                 ("user_id", "in", users.ids),
@@ -69,7 +65,7 @@ class ScpSalesForecast(models.Model):
                 ("date_deadline", "<=", last),
             ],
             ["user_id", "date_deadline:month"],
-            ["expected_revenue:sum"],
+            ["expected_revenue_company:sum"],
         )
         result = {}
         for user, month, amount in groups:
@@ -82,7 +78,7 @@ class ScpSalesForecast(models.Model):
         """The month forecast: the first day of the current month."""
         first = sane_date(self.env, first, self.env._("The month of a forecast"))
         today = fields.Date.context_today(self)
-        if first != today.replace(day=1):
+        if first != month_start(today):
             raise UserError(
                 self.env._("The forecast for %s is closed: submit the forecast of the current month.", first)
             )
@@ -95,7 +91,7 @@ class ScpSalesForecast(models.Model):
         taken from the wizard."""
         first = self._check_month(first)
         user, team = self._check_submitter(user, team)
-        months = self._months(first)
+        months = months_ahead(first, FORECAST_MONTHS)
         adjustments = dict.fromkeys(months, 0.0)
         seen = set()
         for line in month_lines:

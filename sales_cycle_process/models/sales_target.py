@@ -4,7 +4,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
-from .sales_commit import sane_amount, sane_date
+from ..tools.money import sane_amount
+from ..tools.periods import month_start, sane_date
 
 _logger = logging.getLogger(__name__)
 
@@ -67,9 +68,8 @@ class ScpSalesTarget(models.Model):
         year), a base target not negative, a raise factor above 0."""
         vals = dict(vals)
         if "month" in vals:
-            vals["month"] = sane_date(self.env, vals["month"], self.env._("The month of a target")).replace(
-                day=1
-            )
+            month = sane_date(self.env, vals["month"], self.env._("The month of a target"))
+            vals["month"] = month_start(month)
         if (
             "base_amount" in vals
             and sane_amount(self.env, vals["base_amount"] or 0.0, self.env._("A target")) < 0

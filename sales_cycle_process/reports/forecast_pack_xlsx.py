@@ -1,6 +1,6 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import models
+
+from ..tools.periods import add_months
 
 
 class ForecastPackXlsx(models.AbstractModel):
@@ -36,7 +36,7 @@ class ForecastPackXlsx(models.AbstractModel):
             self.env["scp.sales.target"]._target_amounts(
                 forecasts.user_id,
                 min(forecasts.mapped("month")),
-                max(forecasts.mapped("month")) + relativedelta(months=11),
+                add_months(max(forecasts.mapped("month")), 11),
             )
             if forecasts
             else {}

@@ -11,6 +11,7 @@ from . import test_forecast_measures
 from . import test_forecast_queries
 from . import test_ladder_gate_tour
 from . import test_ladder_stage_ladder
+from . import test_money_rule
 from . import test_odoo_runner
 from . import test_qpa_approval
 from . import test_qpa_guard

@@ -5,7 +5,7 @@ import openpyxl
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.addons.sales_cycle_process.models.sales_commit import week_start
+from odoo.addons.sales_cycle_process.tools.periods import week_start
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 

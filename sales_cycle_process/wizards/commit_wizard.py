@@ -1,19 +1,10 @@
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.sales_commit import (
-    COMMIT_CATEGORIES,
-    commit_deadline,
-    commit_deadline_hour,
-    local_timezone,
-    quarter_start,
-    sane_date,
-    week_start,
-)
+from ..models.sales_commit import COMMIT_CATEGORIES, commit_deadline_hour
+from ..tools.periods import local_date, local_hour_utc, quarter_end, sane_date, week_start
 
 
 class ScpCommitWizard(models.TransientModel):
@@ -40,8 +31,8 @@ class ScpCommitWizard(models.TransientModel):
         """The week being committed: this week until its Monday deadline, then the next one."""
         now = fields.Datetime.now()
         hour = commit_deadline_hour(self.env)
-        monday = week_start(local_timezone(self.env).fromutc(now).date())
-        return monday if now <= commit_deadline(self.env, monday, hour) else monday + timedelta(days=7)
+        monday = week_start(local_date(self.env, now))
+        return monday if now <= local_hour_utc(self.env, monday, hour) else monday + timedelta(days=7)
 
     @api.depends("line_ids.category", "line_ids.amount", "line_ids.date_deadline", "week_start")
     def _compute_totals(self):
@@ -57,7 +48,7 @@ class ScpCommitWizard(models.TransientModel):
     def _proposed_leads(self, user, monday):
         """Open deals of the salesperson in the commit or upside category closing by quarter end, among
         the deals the caller reads (no sudo)."""
-        quarter_end = quarter_start(monday) + relativedelta(months=3, days=-1)
+        last = quarter_end(monday)
         return self.env["crm.lead"].search(
             [
                 ("user_id", "=", user.id),
@@ -66,7 +57,7 @@ class ScpCommitWizard(models.TransientModel):
                 ("forecast_category", "in", ["commit", "upside"]),
                 "|",
                 ("date_deadline", "=", False),
-                ("date_deadline", "<=", quarter_end),
+                ("date_deadline", "<=", last),
             ],
             order="date_deadline, id",
         )
@@ -117,7 +108,7 @@ class ScpCommitWizardLine(models.TransientModel):
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     # Read and written as the caller (not in sudo, as related fields are by default): a line shows only a
     # deal the caller may read, and ticks only what the caller may write on it.
-    amount = fields.Monetary(related="lead_id.expected_revenue", compute_sudo=False)
+    amount = fields.Monetary(related="lead_id.expected_revenue_company", compute_sudo=False)
     probability = fields.Float(related="lead_id.probability", compute_sudo=False)
     date_deadline = fields.Date(related="lead_id.date_deadline", compute_sudo=False)
     commit_config_final = fields.Boolean(

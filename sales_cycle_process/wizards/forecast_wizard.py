@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 
-from ..models.sales_commit import sane_amount, sane_date
+from ..models.sales_forecast import FORECAST_MONTHS
+from ..tools.money import sane_amount
+from ..tools.periods import month_start, months_ahead, sane_date
 
 
 class ScpForecastWizard(models.TransientModel):
@@ -12,7 +14,7 @@ class ScpForecastWizard(models.TransientModel):
 
     user_id = fields.Many2one(default=lambda self: self.env.user, readonly=False)
     team_id = fields.Many2one(compute="_compute_team_id", readonly=False, store=True)
-    month = fields.Date(default=lambda self: fields.Date.context_today(self).replace(day=1), required=True)
+    month = fields.Date(default=lambda self: month_start(fields.Date.context_today(self)), required=True)
     comment = fields.Text()
     line_ids = fields.One2many("scp.forecast.wizard.line", "wizard_id", string="Months")
     total = fields.Monetary(compute="_compute_total", string="12-Month Forecast")
@@ -24,7 +26,7 @@ class ScpForecastWizard(models.TransientModel):
 
     @api.model
     def _month_lines(self, user, first):
-        return [{"month": month} for month in self.env["scp.sales.forecast"]._months(first)]
+        return [{"month": month} for month in months_ahead(first, FORECAST_MONTHS)]
 
     @api.model
     def default_get(self, fields_list):
@@ -34,7 +36,7 @@ class ScpForecastWizard(models.TransientModel):
             user = self.env["res.users"].browse(user_id if isinstance(user_id, int) else self.env.uid)
             first = sane_date(
                 self.env,
-                values.get("month") or fields.Date.context_today(self).replace(day=1),
+                values.get("month") or month_start(fields.Date.context_today(self)),
                 self.env._("The month of a forecast"),
             )
             values["line_ids"] = [fields.Command.create(line) for line in self._month_lines(user, first)]
@@ -66,7 +68,8 @@ class ScpForecastWizardLine(models.TransientModel):
     computed_amount = fields.Monetary(
         string="Open Deals",
         compute="_compute_computed_amount",
-        help="The open deals' expected revenue closing in the month (overdue ones in the first month).",
+        help="The open deals' expected revenue in the company currency closing in the month (overdue ones "
+        "in the first month).",
     )
     adjustment = fields.Monetary(help="Your correction to the open deals for the month, up or down.")
     amount = fields.Monetary(string="Forecast", compute="_compute_amount")
