@@ -10,6 +10,7 @@ from . import mail_activity_ladder
 from . import (
     corrective_action,
     product_template_aftersales,
+    res_company_after_sales,
     res_config_settings_aftersales,
     res_partner_aftersales,
     sale_order_after_sales,
