@@ -21,6 +21,7 @@ from . import sales_commit
 from . import sales_forecast
 from . import forecast_measures
 from . import forecast_reminder
+from . import res_company_forecast
 from . import res_config_settings_forecast
 from . import forecast_analysis
 from . import sale_order_company_amount
