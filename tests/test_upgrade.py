@@ -39,6 +39,25 @@ AGED = {
     f"{ADDON}.qpa_tier_managing_director": {"has_comment": False, "comment_approve_default": None},
 }
 
+# Settings 18.0.2.0.0 moved from ir.config_parameter to every company: {old key: res.company field}
+# (migrations/18.0.2.0.0/post-10-settings.py deletes the parameters).
+MOVED_SETTINGS = {
+    f"{ADDON}.aftersales_ack_on_confirm": "after_sales_ack_on_confirm",
+    f"{ADDON}.aftersales_production_email": "after_sales_production_email",
+    f"{ADDON}.aftersales_website_access_text": "after_sales_website_access_text",
+    f"{ADDON}.aftersales_followup_days": "after_sales_followup_days",
+    f"{ADDON}.aftersales_satisfaction_days": "after_sales_satisfaction_days",
+    f"{ADDON}.aftersales_excepted_team_id": "after_sales_excepted_team_id",
+    f"{ADDON}.aftersales_support_user_id": "after_sales_support_user_id",
+    f"{ADDON}.commit_deadline_hour": "commit_deadline_hour",
+    f"{ADDON}.band_accuracy_min": "forecast_band_accuracy_min",
+    f"{ADDON}.band_accuracy_max": "forecast_band_accuracy_max",
+    f"{ADDON}.band_coverage_min": "forecast_band_coverage_min",
+    f"{ADDON}.band_growth_min": "forecast_band_growth_min",
+    f"{ADDON}.band_growth_good": "forecast_band_growth_good",
+    f"{ADDON}.band_unfulfilled_max": "forecast_band_unfulfilled_max",
+}
+
 # Rows a migration removes on purpose: {table: reason}. Empty: no version deletes data.
 DELETED_ON_PURPOSE = {}
 
@@ -265,11 +284,41 @@ class TestUpgrade(TransactionCase):
                     if col in data_cols and now.get(col, old) != old
                 }
                 self.assertFalse(changed, f"{table} {rec_id}: values changed by the upgrade: {changed}")
+        kept = {key: value for key, value in self.before["settings"].items() if key not in MOVED_SETTINGS}
         self.assertEqual(
-            {key: after["settings"].get(key) for key in self.before["settings"]},
-            self.before["settings"],
-            "settings changed by the upgrade",
+            {key: after["settings"].get(key) for key in kept},
+            kept,
+            "settings changed by the upgrade (the moved ones: test_settings_moved_to_the_companies)",
         )
+
+    def test_settings_moved_to_the_companies(self):
+        """18.0.2.0.0: the values the old parameters held are every company's settings, and the
+        parameters are gone."""
+        moved = {key: value for key, value in self.before["settings"].items() if key in MOVED_SETTINGS}
+        self.assertTrue(moved, "the demo had no after-sales or forecast parameter before the upgrade")
+        companies = self.env["res.company"].with_context(active_test=False).search([])
+        for key, raw in moved.items():
+            fname = MOVED_SETTINGS[key]
+            field = companies._fields[fname]
+            for company in companies:
+                value = company[fname]
+                if field.type == "many2one":
+                    # an id is copied where the record fits the company (a team of another company is not)
+                    if value:
+                        self.assertEqual(value.id, int(raw), f"{company.name}: {fname}")
+                    continue
+                if field.type == "boolean":
+                    expected = raw.strip().lower() in ("true", "1")
+                elif field.type == "integer":
+                    expected = int(float(raw))
+                elif field.type == "float":
+                    expected = float(raw)
+                else:
+                    expected = raw or False
+                with self.subTest(company=company.name, setting=key):
+                    self.assertEqual(value, expected, f"{company.name}: {fname}")
+        self.cr.execute("SELECT key FROM ir_config_parameter WHERE key = ANY(%s)", [list(MOVED_SETTINGS)])
+        self.assertFalse(self.cr.fetchall(), "the moved parameters are deleted")
 
     def test_noupdate_records_match_the_data_files(self):
         wrong = []

@@ -10,6 +10,7 @@ from . import mail_activity_ladder
 from . import (
     corrective_action,
     product_template_aftersales,
+    res_company_after_sales,
     res_config_settings_aftersales,
     res_partner_aftersales,
     sale_order_after_sales,
@@ -20,6 +21,7 @@ from . import sales_commit
 from . import sales_forecast
 from . import forecast_measures
 from . import forecast_reminder
+from . import res_company_forecast
 from . import res_config_settings_forecast
 from . import forecast_analysis
 from . import sale_order_company_amount

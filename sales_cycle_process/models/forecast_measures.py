@@ -1,25 +1,13 @@
-import logging
-import math
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 
 from ..tools.periods import add_months, day_start_utc, month_start, months_ahead, week_start
+from .res_company_forecast import BAND_KEYS
 from .sales_forecast import FORECAST_MONTHS
 
-# Settings (ir.config_parameter) and their defaults: the seed's bands, in percent.
-BAND_DEFAULTS = {
-    "accuracy_min": 95.0,
-    "accuracy_max": 110.0,
-    "coverage_min": 150.0,
-    "growth_min": 5.0,
-    "growth_good": 10.0,
-    "unfulfilled_max": 5.0,
-}
 COLOURS = [("success", "Good"), ("warning", "Watch"), ("danger", "Off")]
-
-_logger = logging.getLogger(__name__)
 
 
 def pct(part, whole):
@@ -33,31 +21,15 @@ class ScpForecastMeasures(models.AbstractModel):
     _description = "Commit and Forecast Measures"
 
     @api.model
-    def _bands(self):
-        """The colour bands from the settings; a stored value that is not a number (or is negative) falls
-        back to its default, logged: the dashboard never fails on a bad setting."""
-        params = self.env["ir.config_parameter"].sudo()
-        bands = {}
-        for key, default in BAND_DEFAULTS.items():
-            raw = params.get_param(f"sales_cycle_process.band_{key}", default)
-            try:
-                value = float(raw)
-            except (TypeError, ValueError):
-                value = -1.0
-            if not (math.isfinite(value) and value >= 0):
-                _logger.warning(
-                    "Setting sales_cycle_process.band_%s: %r is not a percentage, %s is used",
-                    key,
-                    raw,
-                    default,
-                )
-                value = default
-            bands[key] = value
-        return bands
+    def _bands(self, company=None):
+        """The colour bands of ``company`` (else the current company), from its settings:
+        {key: percent} for the keys of ``BAND_KEYS``."""
+        company = (company or self.env.company).sudo()
+        return {key: company[f"forecast_band_{key}"] for key in BAND_KEYS}
 
     @api.model
-    def _colour(self, kind, value):
-        bands = self._bands()
+    def _colour(self, kind, value, company=None):
+        bands = self._bands(company)
         if kind == "accuracy":
             if bands["accuracy_min"] <= value <= bands["accuracy_max"]:
                 return "success"
@@ -531,13 +503,17 @@ class ScpForecastMeasures(models.AbstractModel):
             total["coverage"] = pct(total["pipeline"], total["target"])
             rows.extend([*team_rows, total])
         for row in rows:
+            # judged by the bands of the team's company, as its commits are (else the current company)
+            company = teams.browse(row["team_id"]).company_id
             row["accuracy_colour"] = (
-                self._colour("accuracy", row["accuracy"]) if row["last_commit"] else False
+                self._colour("accuracy", row["accuracy"], company) if row["last_commit"] else False
             )
-            row["coverage_colour"] = self._colour("coverage", row["coverage"]) if row["target"] else False
+            row["coverage_colour"] = (
+                self._colour("coverage", row["coverage"], company) if row["target"] else False
+            )
             if "pipeline_growth" in row:
-                row["growth_colour"] = self._colour("growth", row["pipeline_growth"])
-                row["unfulfilled_colour"] = self._colour("unfulfilled", row["unfulfilled"])
+                row["growth_colour"] = self._colour("growth", row["pipeline_growth"], company)
+                row["unfulfilled_colour"] = self._colour("unfulfilled", row["unfulfilled"], company)
         return rows
 
     @api.model

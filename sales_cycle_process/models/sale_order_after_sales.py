@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .cron_guard import commit_progress, single_run
-from .res_config_settings_aftersales import MAX_FOLLOWUP_DAYS, PARAM_PREFIX
 
 _logger = logging.getLogger(__name__)
 
@@ -123,13 +122,13 @@ class SaleOrder(models.Model):
         "welcome_access_text",
         "welcome_system_info",
         "order_line.product_id.aftersales_system_info",
+        "company_id.after_sales_website_access_text",
     )
     def _compute_welcome_letter_texts(self):
-        default_access = (
-            self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + "website_access_text") or ""
-        )
         for order in self:
-            order.welcome_letter_access_text = order.welcome_access_text or default_access
+            order.welcome_letter_access_text = (
+                order.welcome_access_text or order.company_id.after_sales_website_access_text or ""
+            )
             infos = order.order_line.product_id.product_tmpl_id.mapped("aftersales_system_info")
             order.welcome_letter_system_info = order.welcome_system_info or "\n\n".join(
                 info for info in infos if info
@@ -191,29 +190,11 @@ class SaleOrder(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
-    # --- settings helpers -----------------------------------------------------------------------
-    @api.model
-    def _aftersales_param(self, key, default=False):
-        return self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + key, default)
-
-    @api.model
-    def _aftersales_int_param(self, key, default, low=None, high=None):
-        """An integer setting; ``default`` when it is not a number or outside ``low``..``high`` (a value
-        written around the settings' checks, e.g. in System Parameters), with a warning in the log."""
-        try:
-            value = int(self._aftersales_param(key, default))
-        except (TypeError, ValueError):
-            return default
-        if (low is not None and value < low) or (high is not None and value > high):
-            _logger.warning("After-sales setting %s is out of bounds (%s): %s is used", key, value, default)
-            return default
-        return value
-
     # --- confirmation ---------------------------------------------------------------------------
     def _action_confirm(self):
         res = super()._action_confirm()
-        if self._aftersales_param("ack_on_confirm") in ("True", "1", True):
-            self._aftersales_send_acknowledgment()
+        # each order follows the after-sales settings of its own company
+        self.filtered("company_id.after_sales_ack_on_confirm")._aftersales_send_acknowledgment()
         self.filtered(lambda o: o.aftersales_order_type == "support")._aftersales_plan_handover()
         return res
 
@@ -235,27 +216,24 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda o: not o.aftersales_support_handover)
         if not orders:
             return
-        support_user = (
-            self.env["res.users"]
-            .browse(self._aftersales_int_param("support_user_id", 0))
-            .exists()
-            .filtered("active")
-        )
-        if not support_user:
-            for order in orders:
-                order.message_post(
-                    body=self.env._(
-                        "No Customer Support user is set in the Sales settings: "
-                        "hand the website login over by hand."
-                    )
+        # the support user of each order's company, if set and active
+        without = orders.filtered(lambda o: not o.company_id.sudo().after_sales_support_user_id.active)
+        for order in without:
+            order.message_post(
+                body=self.env._(
+                    "No Customer Support user is set in the Sales settings: "
+                    "hand the website login over by hand."
                 )
+            )
+        orders -= without
+        if not orders:
             return
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_handover")
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 order._aftersales_activity_vals(
                     activity_type,
-                    support_user,
+                    order.company_id.sudo().after_sales_support_user_id,
                     self.env._("Send the website login to %s", order.aftersales_customer_id.display_name),
                     fields.Date.context_today(self),
                 )
@@ -299,8 +277,7 @@ class SaleOrder(models.Model):
                 self.env._("Only a sales admin or a sales manager sends welcome letters to Production.")
             )
         self._check_welcome_letter_allowed()
-        address = self._aftersales_param("production_email")
-        if not address:
+        if not all(self.mapped("company_id.after_sales_production_email")):
             raise UserError(
                 self.env._(
                     "Set the Production address in Sales settings (After-Sales) "
@@ -310,6 +287,7 @@ class SaleOrder(models.Model):
         template = self.env.ref("sales_cycle_process.mail_template_aftersales_welcome_soft_copy")
         report = self.env.ref("sales_cycle_process.action_report_welcome_letter")
         for order in self:
+            address = order.company_id.after_sales_production_email
             pdf, _type = report._render_qweb_pdf(report.report_name, res_ids=order.ids)
             attachment = self.env["ir.attachment"].create(
                 {
@@ -396,17 +374,20 @@ class SaleOrder(models.Model):
 
     # --- scheduled follow-ups -------------------------------------------------------------------
     @api.model
-    def _aftersales_followup_domain(self, flag, days):
+    def _aftersales_followup_domain(self, flag, days, company):
+        """The orders of ``company`` whose step (``flag``) is due ``days`` after shipment, outside the
+        company's excepted team."""
         today = fields.Date.context_today(self)
         domain = [
+            ("company_id", "=", company.id),
             ("state", "=", "sale"),
             ("shipment_date", "!=", False),
             ("shipment_date", "<=", today - timedelta(days=days)),
             (flag, "=", False),
         ]
-        excepted_team = self._aftersales_int_param("excepted_team_id", 0)
+        excepted_team = company.after_sales_excepted_team_id
         if excepted_team:
-            domain.append(("team_id", "!=", excepted_team))
+            domain.append(("team_id", "!=", excepted_team.id))
         return domain
 
     @api.model
@@ -417,18 +398,56 @@ class SaleOrder(models.Model):
         Idempotent: each step sets its flag on the order, so a second run finds nothing to do.
         Batched: each batch is committed when run by the scheduler. An order that fails is logged
         and left out for the rest of the run (it is retried by the next day's run), so the run
-        ends and the other orders are processed.
+        ends and the other orders are processed. Each company's orders follow its own settings
+        (days, excepted team).
         """
-        followup_days = self._aftersales_int_param("followup_days", 14, 1, MAX_FOLLOWUP_DAYS)
-        satisfaction_days = self._aftersales_int_param("satisfaction_days", 60, 60, 90)
+        # the companies with shipped orders whose follow-ups are not all done, and their settings
+        companies = (
+            self.env["res.company"]
+            .union(
+                *(
+                    company
+                    for (company,) in self._read_group(
+                        [
+                            ("state", "=", "sale"),
+                            ("shipment_date", "!=", False),
+                            "|",
+                            ("aftersales_check_done", "=", False),
+                            ("aftersales_satisfaction_planned", "=", False),
+                        ],
+                        ["company_id"],
+                    )
+                )
+            )
+            .sudo()
+        )
         steps = [
-            ("aftersales_check_done", followup_days, "_aftersales_distributor_check"),
-            ("aftersales_satisfaction_planned", satisfaction_days, "_aftersales_plan_satisfaction_call"),
+            *(
+                (
+                    company,
+                    "aftersales_check_done",
+                    company.after_sales_followup_days,
+                    "_aftersales_distributor_check",
+                )
+                for company in companies
+            ),
+            *(
+                (
+                    company,
+                    "aftersales_satisfaction_planned",
+                    company.after_sales_satisfaction_days,
+                    "_aftersales_plan_satisfaction_call",
+                )
+                for company in companies
+            ),
         ]
         failed, done = self.browse(), 0
-        for flag, days, method in steps:
+        for company, flag, days, method in steps:
             while True:
-                domain = [*self._aftersales_followup_domain(flag, days), ("id", "not in", failed.ids)]
+                domain = [
+                    *self._aftersales_followup_domain(flag, days, company),
+                    ("id", "not in", failed.ids),
+                ]
                 orders = self.search(domain, limit=batch_size)
                 if not orders:
                     break
@@ -445,11 +464,11 @@ class SaleOrder(models.Model):
                 remaining = sum(
                     self.search_count(
                         [
-                            *self._aftersales_followup_domain(step_flag, step_days),
+                            *self._aftersales_followup_domain(step_flag, step_days, step_company),
                             ("id", "not in", failed.ids),
                         ]
                     )
-                    for step_flag, step_days, _method in steps
+                    for step_company, step_flag, step_days, _method in steps
                 )
                 if not commit_progress(self.env, AFTERSALES_LOCK, done, remaining):
                     return

@@ -24,30 +24,15 @@ _logger = logging.getLogger(__name__)
 
 COMMIT_CATEGORIES = [("commit", "Commit"), ("upside", "Upside")]
 SNAPSHOT_STATES = [("current", "Current"), ("superseded", "Superseded")]
-DEADLINE_HOUR_PARAM = "sales_cycle_process.commit_deadline_hour"
-DEADLINE_HOUR_DEFAULT = 12
 # How many snapshots (commit or forecast) this thread's own server code is creating right now: their lines
 # are created inside that create() and nowhere else (no context key a client could send).
 _CREATING_SNAPSHOTS = contextvars.ContextVar("scp_creating_snapshots", default=0)
 
 
-def commit_deadline_hour(env):
-    """The Monday hour (0-23) a week's commit closes at: the setting, or 12 when the stored value is not an
-    hour (a bad value is logged, never a traceback in the wizard)."""
-    raw = env["ir.config_parameter"].sudo().get_param(DEADLINE_HOUR_PARAM, DEADLINE_HOUR_DEFAULT)
-    try:
-        hour = float(raw)
-    except (TypeError, ValueError):
-        hour = -1.0
-    if not (0 <= hour <= 23 and hour == int(hour)):
-        _logger.warning(
-            "Setting %s: %r is not an hour from 0 to 23, %s is used",
-            DEADLINE_HOUR_PARAM,
-            raw,
-            DEADLINE_HOUR_DEFAULT,
-        )
-        return DEADLINE_HOUR_DEFAULT
-    return int(hour)
+def commit_deadline_hour(env, company=None):
+    """The Monday hour (0-23, checked on the company) a week's commit closes at: the setting of
+    ``company`` (the commit's), else of the current company."""
+    return (company or env.company).sudo().commit_deadline_hour
 
 
 class ScpSalespersonMixin(models.AbstractModel):
@@ -298,8 +283,9 @@ class ScpSalesCommit(models.Model):
         return totals
 
     @api.model
-    def _check_week(self, monday):
-        """The week committed: a Monday, this week until its Monday deadline, or next week."""
+    def _check_week(self, monday, company=None):
+        """The week committed: a Monday, this week until its Monday deadline (of ``company``, the
+        commit's), or next week."""
         monday = sane_date(self.env, monday, self.env._("The week of a commit"))
         if monday.weekday():
             raise ValidationError(
@@ -308,7 +294,7 @@ class ScpSalesCommit(models.Model):
                 )
             )
         now = fields.Datetime.now()
-        deadline = local_hour_utc(self.env, monday, commit_deadline_hour(self.env))
+        deadline = local_hour_utc(self.env, monday, commit_deadline_hour(self.env, company))
         if now > deadline:
             raise UserError(
                 self.env._(
@@ -427,8 +413,8 @@ class ScpSalesCommit(models.Model):
         ``lines``: dicts with ``lead_id`` and ``category``; everything else is read from the deals here.
         Checked on the server: the week, the deadline, who for and which team, the deals; the totals are
         computed from the lines."""
-        monday = self._check_week(monday)
         user, team = self._check_submitter(user, team)
+        monday = self._check_week(monday, team.company_id)
         line_vals = self._lines_from_deals(user, monday, lines)
         vals = {
             "user_id": user.id,

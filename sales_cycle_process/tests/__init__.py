@@ -20,6 +20,7 @@ from . import test_qpa_reminder
 from . import test_qpa_tour
 from . import test_roles
 from . import test_security_matrix
+from . import test_settings_multi_company
 from . import test_timezone_currency
 from . import test_trust_aftersales
 from . import test_trust_cadence

@@ -4,7 +4,6 @@ from datetime import date
 
 from odoo.tests import TransactionCase, new_test_user
 
-PARAM = "sales_cycle_process.aftersales_"
 SHIPPED = date(2026, 3, 2)
 
 
@@ -13,11 +12,17 @@ class AfterSalesCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.icp = cls.env["ir.config_parameter"].sudo()
-        for key in ("ack_on_confirm", "excepted_team_id", "support_user_id"):
-            cls.icp.set_param(PARAM + key, False)
-        cls.icp.set_param(PARAM + "followup_days", 14)
-        cls.icp.set_param(PARAM + "satisfaction_days", 60)
+        # the after-sales settings of the orders' company, at their defaults
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "after_sales_ack_on_confirm": False,
+                "after_sales_excepted_team_id": False,
+                "after_sales_support_user_id": False,
+                "after_sales_followup_days": 14,
+                "after_sales_satisfaction_days": 60,
+            }
+        )
         cls.salesperson = new_test_user(
             cls.env,
             "scp_as_sales",

@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.sql_db import Cursor
 from odoo.tests import Form, tagged
 
-from .aftersales_common import PARAM, SHIPPED, AfterSalesCase
+from .aftersales_common import SHIPPED, AfterSalesCase
 
 CHECK_SUBJECT = "has everything been received in good order?"
 
@@ -50,8 +50,8 @@ class TestAfterSalesFollowups(AfterSalesCase):
         self.assertEqual(len(self._messages(order, CHECK_SUBJECT)), 1)
 
     def test_days_follow_the_settings(self):
-        self.icp.set_param(PARAM + "followup_days", 7)
-        self.icp.set_param(PARAM + "satisfaction_days", 75)
+        self.company.after_sales_followup_days = 7
+        self.company.after_sales_satisfaction_days = 75
         order = self._confirmed()
         self._run_cron(7)
         self.assertEqual(len(self._messages(order, CHECK_SUBJECT)), 1)
@@ -61,7 +61,7 @@ class TestAfterSalesFollowups(AfterSalesCase):
         self.assertEqual(len(self._activities(order, "mail_activity_aftersales_satisfaction")), 1)
 
     def test_excepted_team_gets_nothing(self):
-        self.icp.set_param(PARAM + "excepted_team_id", self.excepted_team.id)
+        self.company.after_sales_excepted_team_id = self.excepted_team
         excepted = self._confirmed(team=self.excepted_team)
         normal = self._confirmed()
         self._run_cron(14)
@@ -109,15 +109,15 @@ class TestAfterSalesFollowups(AfterSalesCase):
 
     def test_settings_validate_the_call_window(self):
         form = Form(self.env["res.config.settings"])
-        form.aftersales_satisfaction_days = 95
+        form.after_sales_satisfaction_days = 95
         with self.assertRaises(ValidationError):
             form.save()
         form = Form(self.env["res.config.settings"])
-        form.aftersales_satisfaction_days = 75
-        form.aftersales_excepted_team_id = self.excepted_team
+        form.after_sales_satisfaction_days = 75
+        form.after_sales_excepted_team_id = self.excepted_team
         form.save().execute()
-        self.assertEqual(self.icp.get_param(PARAM + "satisfaction_days"), "75")
-        self.assertEqual(self.icp.get_param(PARAM + "excepted_team_id"), str(self.excepted_team.id))
+        self.assertEqual(self.company.after_sales_satisfaction_days, 75)
+        self.assertEqual(self.company.after_sales_excepted_team_id, self.excepted_team)
 
     def test_cron_works_in_batches(self):
         orders = self._confirmed() | self._confirmed() | self._confirmed()

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
-from .aftersales_common import PARAM, SHIPPED, AfterSalesCase
+from .aftersales_common import SHIPPED, AfterSalesCase
 
 
 @tagged("post_install", "-at_install")
@@ -50,7 +50,7 @@ class TestAfterSalesSatisfaction(AfterSalesCase):
         self.assertEqual(corrective.state, "done")
 
     def test_support_handover_activity(self):
-        self.icp.set_param(PARAM + "support_user_id", self.support_user.id)
+        self.company.after_sales_support_user_id = self.support_user
         support_order = self._order(aftersales_order_type="support")
         standard_order = self._order()
         (support_order | standard_order).action_confirm()

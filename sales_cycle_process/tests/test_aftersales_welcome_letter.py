@@ -5,7 +5,7 @@ import tempfile
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .aftersales_common import PARAM, AfterSalesCase
+from .aftersales_common import AfterSalesCase
 
 ACCESS_TEXT = "Log in at https://www.example.com/customers"
 
@@ -15,8 +15,8 @@ class TestAfterSalesWelcomeLetter(AfterSalesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.icp.set_param(PARAM + "website_access_text", ACCESS_TEXT)
-        cls.icp.set_param(PARAM + "production_email", "production@example.com")
+        cls.company.after_sales_website_access_text = ACCESS_TEXT
+        cls.company.after_sales_production_email = "production@example.com"
         cls.env.company.write({"phone": "+44 113 496 0000", "email": "hello@vendor.example.com"})
         cls.report = cls.env.ref("sales_cycle_process.action_report_welcome_letter")
 
@@ -112,7 +112,7 @@ class TestAfterSalesWelcomeLetter(AfterSalesCase):
         self.assertTrue(order.welcome_letter_sent)
 
     def test_soft_copy_without_production_address(self):
-        self.icp.set_param(PARAM + "production_email", False)
+        self.company.after_sales_production_email = False
         order = self._confirmed(aftersales_order_type="production")
         with self.assertRaisesRegex(UserError, "Production address"):
             order.action_send_welcome_letter_soft_copy()
@@ -138,7 +138,7 @@ class TestAfterSalesWelcomeLetter(AfterSalesCase):
         order = self._order()
         order.action_confirm()
         self.assertFalse(self._messages(order, "we acknowledge your order"), "Setting off: no mail")
-        self.icp.set_param(PARAM + "ack_on_confirm", True)
+        self.company.after_sales_ack_on_confirm = True
         order = self._order()
         order.action_confirm()
         ack = self._messages(order, "we acknowledge your order")

@@ -256,7 +256,7 @@ class TestForecastFlow(TransactionCase):
         )
 
     def test_accuracy_band_is_a_setting(self):
-        self.env["ir.config_parameter"].sudo().set_param("sales_cycle_process.band_accuracy_max", 104)
+        self.env.company.forecast_band_accuracy_max = 104
         with freeze_time("2026-03-09 09:00:00"):
             rows = self.env["scp.forecast.measures"]._consolidate(self.team)
         alice = next(row for row in rows if row["user_id"] == self.alice.id)

@@ -26,7 +26,7 @@ class TestTimezoneCurrency(TransactionCase):
         cls.team = cls.env["crm.team"].create(
             {"name": "TZ Team", "member_ids": [(6, 0, [cls.tokyo.id, cls.la.id])]}
         )
-        cls.env["ir.config_parameter"].sudo().set_param("sales_cycle_process.commit_deadline_hour", 12)
+        cls.env.company.commit_deadline_hour = 12
         cls.partner = cls.env["res.partner"].create({"name": "TZ Customer"})
         cls.product = cls.env["product.product"].create({"name": "TZ Machine", "list_price": 1.0})
         cls.zlx = cls.env["res.currency"].create({"name": "ZLT", "symbol": "Ƶ", "rounding": 0.01})

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .aftersales_common import PARAM, SHIPPED, AfterSalesCase
+from .aftersales_common import SHIPPED, AfterSalesCase
 
 CHECK_SUBJECT = "has everything been received in good order?"
 ACK_SUBJECT = "we acknowledge your order"
@@ -54,7 +54,7 @@ class TestTrustAfterSales(AfterSalesCase):
         )
 
     def test_archived_support_user_gets_no_handover(self):
-        self.icp.set_param(PARAM + "support_user_id", self.support_user.id)
+        self.company.after_sales_support_user_id = self.support_user
         self.support_user.active = False
         order = self._order(aftersales_order_type="support")
         order.action_confirm()
@@ -76,7 +76,7 @@ class TestTrustAfterSales(AfterSalesCase):
         self.assertTrue(mailed.aftersales_check_done and mailed.aftersales_check_sent)
 
     def test_acknowledgment_without_email_is_not_marked_sent(self):
-        self.icp.set_param(PARAM + "ack_on_confirm", "True")
+        self.company.after_sales_ack_on_confirm = True
         paper = self._order(partner_id=self.no_mail.id)
         mailed = self._order()
         (paper | mailed).action_confirm()
@@ -179,22 +179,23 @@ class TestTrustAfterSales(AfterSalesCase):
     # --- bounded settings ---------------------------------------------------------------------------------
     def test_days_settings_are_bounded(self):
         for fname, value in (
-            ("aftersales_followup_days", 0),
-            ("aftersales_followup_days", -5),
-            ("aftersales_followup_days", 60),
-            ("aftersales_satisfaction_days", -60),
-            ("aftersales_satisfaction_days", 365),
+            ("after_sales_followup_days", 0),
+            ("after_sales_followup_days", -5),
+            ("after_sales_followup_days", 60),
+            ("after_sales_satisfaction_days", -60),
+            ("after_sales_satisfaction_days", 365),
         ):
             form = Form(self.env["res.config.settings"])
             setattr(form, fname, value)
             with self.subTest(field=fname, value=value), self.assertRaises(ValidationError):
                 form.save()
-        # a value written around the settings (System Parameters) falls back to the default, logged
-        self.icp.set_param(PARAM + "followup_days", "-5")
+            # written on the company itself, around the settings: refused the same way
+            with self.subTest(company_field=fname, value=value), self.assertRaises(ValidationError):
+                self.company.write({fname: value})
+        # the company keeps its valid setting: the check comes at 14 days
+        self.assertEqual(self.company.after_sales_followup_days, 14)
         order = self._confirmed()
-        with self.assertLogs(LOGGER, level="WARNING") as logs:
-            self._run_cron(13)
-        self.assertTrue(any("followup_days" in line for line in logs.output))
+        self._run_cron(13)
         self.assertFalse(order.aftersales_check_done, "-5 days is not 'right after shipment'")
         self._run_cron(14)
         self.assertTrue(order.aftersales_check_done)

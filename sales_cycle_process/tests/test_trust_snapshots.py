@@ -462,43 +462,41 @@ class TestSnapshotInputs(SnapshotCase):
     def test_the_deadline_hour_setting_is_an_hour(self):
         for hour in (24, -1, 99):
             with self.subTest(hour=hour), self.assertRaises(ValidationError):
-                self.env["res.config.settings"].create({"scp_commit_deadline_hour": hour})
+                self.env["res.config.settings"].create({"commit_deadline_hour": hour})
         with self.assertRaises(ValidationError):
             self.env["res.config.settings"].create(
-                {"scp_band_accuracy_min": 120, "scp_band_accuracy_max": 110}
+                {"forecast_band_accuracy_min": 120, "forecast_band_accuracy_max": 110}
             )
-        settings = self.env["res.config.settings"].create({"scp_commit_deadline_hour": 9})
+        settings = self.env["res.config.settings"].create({"commit_deadline_hour": 9})
         settings.execute()
-        self.assertEqual(
-            self.env["ir.config_parameter"].sudo().get_param("sales_cycle_process.commit_deadline_hour"), "9"
-        )
+        self.assertEqual(self.env.company.commit_deadline_hour, 9)
 
-    def test_a_bad_stored_setting_does_not_break_the_wizards(self):
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param("sales_cycle_process.commit_deadline_hour", "abc")
-        params.set_param("sales_cycle_process.band_accuracy_min", "abc")
-        with self.assertLogs("odoo.addons.sales_cycle_process", level="WARNING"):
-            commit = self._commit(self.alice)
+    def test_a_bad_setting_is_refused_around_the_settings_too(self):
+        """The settings are company fields with the company's own checks: a value that is not an hour or
+        a percentage is refused also when written on the company itself, so the wizards never get one."""
+        company = self.env.company
+        for vals in (
+            {"commit_deadline_hour": 36},
+            {"commit_deadline_hour": -1},
+            {"forecast_band_accuracy_min": -5},
+            {"forecast_band_accuracy_min": float("nan")},
+            {"forecast_band_growth_min": 20, "forecast_band_growth_good": 10},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+                company.write(vals)
+        self.assertEqual(company.commit_deadline_hour, 12)
+        commit = self._commit(self.alice)
         self.assertEqual(commit.week_start, MONDAY)
         # the default 12:00 applies: Monday 11:00 still commits the week of 9 March
-        with mute_logger(
-            "odoo.addons.sales_cycle_process.models.sales_commit",
-            "odoo.addons.sales_cycle_process.models.forecast_measures",
-        ):
-            with freeze_time("2026-03-09 11:00:00"):
-                self.assertEqual(
-                    self.env["scp.commit.wizard"].with_user(self.alice).create({}).week_start, MONDAY
-                )
-            params.set_param("sales_cycle_process.commit_deadline_hour", "36")
-            with freeze_time("2026-03-09 11:00:00"):
-                self.assertEqual(
-                    self.env["scp.commit.wizard"].with_user(self.alice).create({}).week_start, MONDAY
-                )
-            with freeze_time("2026-03-09 09:00:00"):
-                rows = self.env["scp.forecast.measures"].with_user(self.manager)._consolidate(self.team)
-            self.assertTrue(rows)
-            defaults = self.env["res.config.settings"].default_get(["scp_commit_deadline_hour"])
-            self.assertEqual(defaults["scp_commit_deadline_hour"], 36, "the settings still open")
+        with freeze_time("2026-03-09 11:00:00"):
+            self.assertEqual(
+                self.env["scp.commit.wizard"].with_user(self.alice).create({}).week_start, MONDAY
+            )
+        with freeze_time("2026-03-09 09:00:00"):
+            rows = self.env["scp.forecast.measures"].with_user(self.manager)._consolidate(self.team)
+        self.assertTrue(rows)
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.commit_deadline_hour, 12, "the settings still open")
 
     def test_targets_are_bounded_and_unique(self):
         Target = self.env["scp.sales.target"].with_user(self.manager)

@@ -1,0 +1,48 @@
+# Copyright 2026 sales_cycle_process contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# The colour bands of the commit and forecast measures: the keys of ``scp.forecast.measures._bands()``,
+# each a company field ``forecast_band_<key>``.
+BAND_KEYS = ("accuracy_min", "accuracy_max", "coverage_min", "growth_min", "growth_good", "unfulfilled_max")
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    commit_deadline_hour = fields.Integer(
+        string="Commit Deadline (Monday, hour)",
+        default=12,
+        help="A week's commit closes on its Monday at this hour (0 to 23), in the salesperson's timezone.",
+    )
+    # the seed's bands, in percent
+    forecast_band_accuracy_min = fields.Float(string="Accuracy: lowest good %", default=95.0)
+    forecast_band_accuracy_max = fields.Float(string="Accuracy: highest good %", default=110.0)
+    forecast_band_coverage_min = fields.Float(string="Pipeline coverage: good from %", default=150.0)
+    forecast_band_growth_min = fields.Float(string="Growth: at least %", default=5.0)
+    forecast_band_growth_good = fields.Float(string="Growth: good from %", default=10.0)
+    forecast_band_unfulfilled_max = fields.Float(string="Unfulfilled orders: below %", default=5.0)
+
+    @api.constrains("commit_deadline_hour")
+    def _check_commit_deadline_hour(self):
+        for company in self:
+            if not 0 <= company.commit_deadline_hour <= 23:
+                raise ValidationError(self.env._("The commit deadline is an hour of Monday, from 0 to 23."))
+
+    @api.constrains(*(f"forecast_band_{key}" for key in BAND_KEYS))
+    def _check_forecast_bands(self):
+        for company in self:
+            bands = [company[f"forecast_band_{key}"] for key in BAND_KEYS]
+            if any(not math.isfinite(value) or value < 0 for value in bands):
+                raise ValidationError(
+                    self.env._("The commit and forecast bands are percentages: none is negative.")
+                )
+            if company.forecast_band_accuracy_min > company.forecast_band_accuracy_max:
+                raise ValidationError(
+                    self.env._("The accuracy band goes from its lowest good % up to its highest good %.")
+                )
+            if company.forecast_band_growth_min > company.forecast_band_growth_good:
+                raise ValidationError(self.env._("Growth is good from at least its minimum %."))
