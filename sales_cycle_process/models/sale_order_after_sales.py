@@ -425,7 +425,7 @@ class SaleOrder(models.Model):
                     break
                 try:
                     with self.env.cr.savepoint():
-                        processed = getattr(orders, method)(days)
+                        processed = getattr(orders, method)()
                 except Exception:  # a step that fails as a whole: its batch waits for the next run
                     _logger.warning(
                         "After-sales %s failed for %s", method, orders.mapped("name"), exc_info=True
@@ -446,7 +446,7 @@ class SaleOrder(models.Model):
                     return
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
-    def _aftersales_distributor_check(self, _days=None):
+    def _aftersales_distributor_check(self):
         """Post the distributor check and plan its reminder; returns the orders done.
 
         A customer without an e-mail address gets no mail: the chatter says so, the reminder to call is
@@ -490,7 +490,7 @@ class SaleOrder(models.Model):
         (done - no_email).sudo().write({"aftersales_check_sent": True})
         return done
 
-    def _aftersales_plan_satisfaction_call(self, satisfaction_days):
+    def _aftersales_plan_satisfaction_call(self):
         """Plan the satisfaction calls (due 90 days after shipment); returns the orders done. An order
         whose call cannot be planned is logged and left out (the next run retries it)."""
         if not self:
