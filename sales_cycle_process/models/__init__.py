@@ -1,4 +1,6 @@
-from . import mail_activity  # shared: activity planning, and completion dispatched to the parts
+# shared by the parts: activity planning (and completion dispatched to the parts), company amounts
+from . import mail_activity
+from . import sale_order_company_amount
 from . import crm_stage
 from . import crm_lead_stage_ladder
 from . import crm_stage_exit_criterion
@@ -22,7 +24,6 @@ from . import forecast_measures
 from . import forecast_reminder
 from . import res_config_settings_forecast
 from . import forecast_analysis
-from . import sale_order_company_amount
 from . import res_partner_cadence
 from . import visit_cadence
 from . import visit_report_cadence
