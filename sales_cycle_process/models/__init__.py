@@ -1,3 +1,6 @@
+# shared by the parts: activity planning (and completion dispatched to the parts), company amounts
+from . import mail_activity
+from . import sale_order_company_amount
 from . import crm_stage
 from . import crm_lead_stage_ladder
 from . import crm_stage_exit_criterion
@@ -6,7 +9,6 @@ from . import crm_lead_buying_influence
 from . import crm_team_ladder
 from . import res_company_ladder
 from . import res_config_settings_ladder
-from . import mail_activity_ladder
 from . import (
     corrective_action,
     product_template_aftersales,
@@ -24,10 +26,8 @@ from . import forecast_reminder
 from . import res_company_forecast
 from . import res_config_settings_forecast
 from . import forecast_analysis
-from . import sale_order_company_amount
 from . import res_partner_cadence
 from . import visit_cadence
-from . import mail_activity_cadence
 from . import visit_report_cadence
 from . import crm_lead_cadence
 from . import res_company_qpa

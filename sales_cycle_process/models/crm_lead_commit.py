@@ -31,14 +31,12 @@ class CrmLead(models.Model):
         help="All five checklist items are true: the deal belongs in the commit.",
     )
 
-    @api.depends("order_ids.state", "order_ids.qpa_state")
+    @api.depends(lambda self: self._qpa_discount_approved_depends())
     def _compute_commit_discount_approved(self):
-        # The deal is read by the caller (a computed field is only read on readable deals); its quotations'
-        # QPA states are read in sudo: the salesperson may not read a colleague's quotation of their deal.
+        # the QPA part answers (the deal is read by the caller: a computed field is only read on
+        # readable deals)
         for lead in self:
-            orders = lead.sudo().order_ids.filtered(lambda order: order.state != "cancel")
-            asked = set(orders.mapped("qpa_state")) - {"not_needed", False}
-            lead.commit_discount_approved = bool(orders) and asked <= {"approved"}
+            lead.commit_discount_approved = lead._qpa_discount_approved()
 
     @api.depends(*CHECKLIST_FIELDS)
     def _compute_commit_reliable(self):

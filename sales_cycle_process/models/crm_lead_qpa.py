@@ -38,6 +38,23 @@ class CrmLead(models.Model):
             lead.qpa_approved = not states & {"to_submit", "pending", "rejected"}
             lead.qpa_order_count = len(with_qpa)
 
+    # --- what the QPA part answers for the other parts --------------------------------------------
+    @api.model
+    def _qpa_discount_approved_depends(self):
+        """The fields ``_qpa_discount_approved`` reads, for a computed field that depends on it."""
+        return ["order_ids.state", "order_ids.qpa_state"]
+
+    def _qpa_discount_approved(self):
+        """Whether the deal's special discount is approved (the commit checklist asks): a quote price
+        approval of its quotations was approved and none waits for one or was refused; a deal whose
+        quotations need no QPA asks no special discount and counts as approved; a deal without a
+        quotation does not. Its quotations are read in sudo: the salesperson may not read a colleague's
+        quotation of their deal."""
+        self.ensure_one()
+        orders = self.sudo().order_ids.filtered(lambda order: order.state != "cancel")
+        asked = set(orders.mapped("qpa_state")) - {"not_needed", False}
+        return bool(orders) and asked <= {"approved"}
+
     def action_view_qpa_orders(self):
         """The opportunity's quotations that need a QPA; each shows its QPA log in its QPA tab."""
         self.ensure_one()

@@ -3,7 +3,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, html2plaintext
 
 from ..tools.money import deal_company_amount
@@ -698,7 +698,7 @@ class CrmLead(models.Model):
         if not leads:
             return
         activity_type = self.env.ref("sales_cycle_process.mail_activity_type_engineering_review")
-        model_id = self.env["ir.model"]._get_id("crm.lead")
+        Activity = self.env["mail.activity"]
         deadline = activity_type._get_date_deadline()
         reviewers = leads._ladder_engineering_reviewers()
         vals_list = []
@@ -725,20 +725,99 @@ class CrmLead(models.Model):
                 )
             )
             vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": lead.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": activity_type.summary or activity_type.name,
-                    "note": reason,
-                    "user_id": user.id,
-                    "date_deadline": deadline,
-                }
+                Activity._scp_activity_vals(
+                    lead,
+                    activity_type,
+                    user,
+                    activity_type.summary or activity_type.name,
+                    deadline,
+                    note=reason,
+                )
             )
-        if vals_list:
-            self.env["mail.activity"].sudo().create(vals_list)
+        Activity._scp_create_activities(vals_list, notify=True)
         # as superuser: the review fields are the server's
         leads.sudo().write({"engineering_review_requested": True})
+
+    # --- the engineering review activity (dispatched by mail.activity) --------------------------
+    @api.model
+    def _ladder_engineering_reviews(self, activities):
+        """The engineering review activities of deals among ``activities``."""
+        review_type = self.env.ref(
+            "sales_cycle_process.mail_activity_type_engineering_review", raise_if_not_found=False
+        )
+        if not review_type:
+            return activities.browse()
+        return activities.filtered(lambda a: a.activity_type_id == review_type and a.res_model == "crm.lead")
+
+    @api.model
+    def _ladder_engineering_reviews_done(self, activities, feedback):
+        """Engineering reviews among ``activities`` are being marked done: the reviewer's advice (the
+        feedback, required) is recorded on the deal, which may then pass 50 %."""
+        reviews = self._ladder_engineering_reviews(activities)
+        if not reviews:
+            return
+        self._ladder_check_review_done_by(reviews)
+        advice = html2plaintext(feedback or "").strip() if feedback else ""
+        if not advice:
+            raise UserError(
+                self.env._(
+                    "Write the engineering advice in the feedback before marking the engineering "
+                    "review as done: the deal cannot pass 50 % without it."
+                )
+            )
+        leads = self.sudo().browse(reviews.mapped("res_id")).exists()
+        # as superuser: the review fields are the server's, set here after the reviewer check
+        leads.write(
+            {
+                "engineering_review_advice": advice,
+                "engineering_review_done": True,
+                "engineering_review_user_id": self.env.uid,
+            }
+        )
+
+    @api.model
+    def _ladder_check_review_done_by(self, reviews):
+        """Completing an engineering review lifts the 50 % gate: an application engineer, a sales
+        manager, the company's engineering reviewer or the team leader may do it, never the deal's
+        own salesperson, whoever the activity is assigned to."""
+        if self.env.su:
+            return
+        user = self.env.user
+        for lead in self.sudo().browse(set(reviews.mapped("res_id"))).exists():
+            if lead.user_id == user:
+                raise AccessError(
+                    self.env._(
+                        "You are the salesperson of “%(deal)s”: its engineering review is completed by an "
+                        "application engineer or a sales manager, not by you.",
+                        deal=lead.name,
+                    )
+                )
+            if not lead._ladder_is_engineering_reviewer(user):
+                raise AccessError(
+                    self.env._(
+                        "Only an application engineer, a sales manager or the engineering reviewer can "
+                        "complete the engineering review of “%(deal)s”.",
+                        deal=lead.name,
+                    )
+                )
+
+    @api.model
+    def _ladder_check_review_assignees(self, activities):
+        """An engineering review among ``activities`` is never assigned to the deal's own salesperson."""
+        reviews = self._ladder_engineering_reviews(activities)
+        if not reviews:
+            return
+        leads = self.sudo().browse(set(reviews.mapped("res_id"))).exists()
+        for activity in reviews:
+            lead = leads.filtered(lambda lead, activity=activity: lead.id == activity.res_id)
+            if lead.user_id and activity.user_id == lead.user_id:
+                raise UserError(
+                    self.env._(
+                        "The engineering review of “%(deal)s” cannot be assigned to its own salesperson: "
+                        "assign it to an application engineer.",
+                        deal=lead.name,
+                    )
+                )
 
     def _ladder_is_engineering_reviewer(self, user):
         """Whether ``user`` may record the engineering review of this deal: an application engineer,

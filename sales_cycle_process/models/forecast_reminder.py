@@ -65,48 +65,28 @@ class ScpForecastReminder(models.AbstractModel):
     def _remind(self, users, type_xmlid, deadline, summary, notes=None):
         """One activity per user on their partner, unless the same reminder already exists."""
         activity_type = self.env.ref(type_xmlid)
-        existing = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("activity_type_id", "=", activity_type.id),
-                    ("user_id", "in", users.ids),
-                    ("date_deadline", "=", deadline),
-                    ("res_model", "=", "res.partner"),
-                ]
-            )
+        Activity = self.env["mail.activity"]
+
+        def skip_user(vals, error):
+            _logger.warning("Reminder for user %s skipped: %s", vals["user_id"], error)
+
+        return Activity._scp_create_activities(
+            [
+                Activity._scp_activity_vals(
+                    user.partner_id,
+                    activity_type,
+                    user,
+                    summary,
+                    deadline,
+                    note=(notes or {}).get(user.id),
+                )
+                for user in users
+            ],
+            notify=True,
+            # the same reminder: same type, user and deadline (on the user's partner)
+            skip_open=("res_model_id", "activity_type_id", "user_id", "date_deadline"),
+            on_error=skip_user,
         )
-        users -= existing.user_id
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        vals_list = [
-            {
-                "activity_type_id": activity_type.id,
-                "user_id": user.id,
-                "res_model_id": model_id,
-                "res_id": user.partner_id.id,
-                "date_deadline": deadline,
-                "summary": summary,
-                "note": (notes or {}).get(user.id),
-            }
-            for user in users
-        ]
-        Activity = self.env["mail.activity"].sudo()
-        if not vals_list:
-            return Activity
-        try:  # one batch for everybody ...
-            with self.env.cr.savepoint():
-                return Activity.create(vals_list)
-        except Exception:
-            _logger.warning("Reminders: batch creation failed, retrying one by one", exc_info=True)
-        activities = Activity  # ... or, if one of them is broken, the others one by one
-        for vals in vals_list:
-            try:
-                with self.env.cr.savepoint():
-                    activities |= Activity.create(vals)
-            except Exception as error:
-                _logger.warning("Reminder for user %s skipped: %s", vals["user_id"], error)
-        return activities
 
     @api.model
     def _manager_summary(self, teams, today):

@@ -229,9 +229,11 @@ class SaleOrder(models.Model):
         if not orders:
             return
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_handover")
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+        Activity = self.env["mail.activity"]
+        Activity._scp_create_activities(
             [
-                order._aftersales_activity_vals(
+                Activity._scp_activity_vals(
+                    order,
                     activity_type,
                     order.company_id.sudo().after_sales_support_user_id,
                     self.env._("Send the website login to %s", order.aftersales_customer_id.display_name),
@@ -241,17 +243,6 @@ class SaleOrder(models.Model):
             ]
         )
         orders.sudo().aftersales_support_handover = True
-
-    def _aftersales_activity_vals(self, activity_type, user, summary, deadline):
-        self.ensure_one()
-        return {
-            "res_model_id": self.env["ir.model"]._get_id("sale.order"),
-            "res_id": self.id,
-            "activity_type_id": activity_type.id,
-            "summary": summary,
-            "user_id": user.id,
-            "date_deadline": deadline,
-        }
 
     # --- welcome letter -------------------------------------------------------------------------
     def _check_welcome_letter_allowed(self):
@@ -453,7 +444,7 @@ class SaleOrder(models.Model):
                     break
                 try:
                     with self.env.cr.savepoint():
-                        processed = getattr(orders, method)(days)
+                        processed = getattr(orders, method)()
                 except Exception:  # a step that fails as a whole: its batch waits for the next run
                     _logger.warning(
                         "After-sales %s failed for %s", method, orders.mapped("name"), exc_info=True
@@ -474,32 +465,7 @@ class SaleOrder(models.Model):
                     return
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
-    def _aftersales_create_activities(self, vals_by_order):
-        """Create the follow-up activities in one batch; if the batch fails, order by order, leaving out
-        (and logging) the orders whose activity cannot be created. Returns the orders done."""
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
-        done = self.browse([order_id for order_id, _vals in vals_by_order])
-        if not vals_by_order:
-            return done
-        try:
-            with self.env.cr.savepoint():
-                Activity.create([vals for _order_id, vals in vals_by_order])
-            return done
-        except Exception:  # one bad order must not stop the run: retry one by one
-            _logger.warning("After-sales: batch of follow-up activities failed, retrying order by order")
-        done = self.browse()
-        for order_id, vals in vals_by_order:
-            order = self.browse(order_id)
-            try:
-                with self.env.cr.savepoint():
-                    Activity.create(vals)
-            except Exception:
-                _logger.warning("After-sales follow-up failed for %s", order.name, exc_info=True)
-                continue
-            done |= order
-        return done
-
-    def _aftersales_distributor_check(self, _days=None):
+    def _aftersales_distributor_check(self):
         """Post the distributor check and plan its reminder; returns the orders done.
 
         A customer without an e-mail address gets no mail: the chatter says so, the reminder to call is
@@ -510,7 +476,7 @@ class SaleOrder(models.Model):
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_reminder")
         today = fields.Date.context_today(self)
         no_email = self._aftersales_without_email()
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
+        Activity = self.env["mail.activity"]
         done = self.browse()
         # one savepoint per order, for its mail and its reminder together: an order that fails is
         # logged and rolled back (no mail without its reminder), the others go on
@@ -521,16 +487,19 @@ class SaleOrder(models.Model):
                         order._aftersales_note_no_email(self.env._("The distributor check"))
                     else:
                         order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-                    Activity.create(
-                        order._aftersales_activity_vals(
-                            activity_type,
-                            order._aftersales_followup_user(),
-                            self.env._(
-                                "Contact %s: has everything been received in good order?",
-                                order.aftersales_customer_id.display_name,
-                            ),
-                            today,
-                        )
+                    Activity._scp_create_activities(
+                        [
+                            Activity._scp_activity_vals(
+                                order,
+                                activity_type,
+                                order._aftersales_followup_user(),
+                                self.env._(
+                                    "Contact %s: has everything been received in good order?",
+                                    order.aftersales_customer_id.display_name,
+                                ),
+                                today,
+                            )
+                        ]
                     )
             except Exception:  # one bad order must not stop the run
                 _logger.warning("After-sales distributor check failed for %s", order.name, exc_info=True)
@@ -540,28 +509,36 @@ class SaleOrder(models.Model):
         (done - no_email).sudo().write({"aftersales_check_sent": True})
         return done
 
-    def _aftersales_plan_satisfaction_call(self, satisfaction_days):
-        """Plan the satisfaction calls; returns the orders done."""
+    def _aftersales_plan_satisfaction_call(self):
+        """Plan the satisfaction calls (due 90 days after shipment); returns the orders done. An order
+        whose call cannot be planned is logged and left out (the next run retries it)."""
         if not self:
             return self
         activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
         today = fields.Date.context_today(self)
-        done = self._aftersales_create_activities(
+        Activity = self.env["mail.activity"]
+
+        def log_failure(vals, error):
+            _logger.warning(
+                "After-sales follow-up failed for %s", self.browse(vals["res_id"]).name, exc_info=error
+            )
+
+        activities = Activity._scp_create_activities(
             [
-                (
-                    order.id,
-                    order._aftersales_activity_vals(
-                        activity_type,
-                        order._aftersales_followup_user(),
-                        self.env._(
-                            "Satisfaction call: is the equipment of %s operating OK?",
-                            order.aftersales_customer_id.display_name,
-                        ),
-                        max(today, order.shipment_date + timedelta(days=90)),
+                Activity._scp_activity_vals(
+                    order,
+                    activity_type,
+                    order._aftersales_followup_user(),
+                    self.env._(
+                        "Satisfaction call: is the equipment of %s operating OK?",
+                        order.aftersales_customer_id.display_name,
                     ),
+                    max(today, order.shipment_date + timedelta(days=90)),
                 )
                 for order in self
-            ]
+            ],
+            on_error=log_failure,
         )
+        done = self.browse(activities.mapped("res_id"))
         done.sudo().aftersales_satisfaction_planned = True
         return done

@@ -253,7 +253,7 @@ class ScpCadenceRule(models.Model):
         Partner = self.env["res.partner"].with_context(active_test=True)
         State = self.env["scp.cadence.state"]
         activity_type = self.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("res.partner")
+        Activity = self.env["mail.activity"]
         note = self._activity_note()
         skipped = Partner.browse()
         for partner_ids in split_every(batch_size, Partner.search(self._partner_domain()).ids):
@@ -295,22 +295,21 @@ class ScpCadenceRule(models.Model):
                 user_states.activity_ids.with_context(mail_activity_quick_update=True).user_id = user
                 user_states.user_id = user
             todo = states.filtered(lambda s: not s.activity_ids and s.next_due_date <= horizon)
-            activity_vals = []
-            for state in todo:
-                user = users[state.partner_id.id]
-                activity_vals.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": state.partner_id.id,
-                        "activity_type_id": activity_type.id,
-                        "summary": self.name,
-                        "note": note,
-                        "date_deadline": state.next_due_date,
-                        "user_id": user.id,
-                        "cadence_state_id": state.id,
-                    }
-                )
-            failed = self._create_activities(activity_vals)
+            # only the planning links an activity to a cadence (mail.activity refuses it from a client)
+            failed = self._create_activities(
+                [
+                    Activity._scp_activity_vals(
+                        state.partner_id,
+                        activity_type,
+                        users[state.partner_id.id],
+                        self.name,
+                        state.next_due_date,
+                        note=note,
+                        cadence_state_id=state.id,
+                    )
+                    for state in todo
+                ]
+            )
             skipped |= failed
             todo = todo.filtered(lambda s, failed=failed: s.partner_id not in failed)
             moved = todo.filtered(lambda s, users=users: s.user_id != users[s.partner_id.id])
@@ -328,29 +327,19 @@ class ScpCadenceRule(models.Model):
 
         :returns: the partners whose activity could not be created
         """
-        # only the planning links an activity to a cadence (mail.activity refuses it from a client)
-        Activity = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True)
         failed = self.env["res.partner"]
-        if not vals_list:
-            return failed
-        try:
-            with self.env.cr.savepoint():
-                Activity.create(vals_list)
-            return failed
-        except Exception:  # a broken partner must not stop the others: retry one by one
-            _logger.warning("Cadence %s: batch planning failed, retrying one by one", self.display_name)
-        for vals in vals_list:
-            try:
-                with self.env.cr.savepoint():
-                    Activity.create(vals)
-            except Exception:
-                _logger.warning(
-                    "Cadence %s: partner %s could not be planned, skipped",
-                    self.display_name,
-                    vals["res_id"],
-                    exc_info=True,
-                )
-                failed |= failed.browse(vals["res_id"])
+
+        def skip_partner(vals, error):
+            nonlocal failed
+            _logger.warning(
+                "Cadence %s: partner %s could not be planned, skipped",
+                self.display_name,
+                vals["res_id"],
+                exc_info=error,
+            )
+            failed |= failed.browse(vals["res_id"])
+
+        self.env["mail.activity"]._scp_create_activities(vals_list, on_error=skip_partner)
         return failed
 
 
@@ -413,3 +402,50 @@ class ScpCadenceState(models.Model):
         """Record a contact on ``date`` and move the next due date by the rule's interval."""
         for rule, states in self.sudo().grouped("rule_id").items():
             states.write({"last_contact_date": date, "next_due_date": date + rule._interval()})
+
+    # --- the cadence's activities (dispatched by mail.activity) ---------------------------------
+    @api.model
+    def _cadence_refuse_activity_link(self):
+        """A client links an activity to a cadence: refused (only the planning does, as superuser)."""
+        raise AccessError(
+            self.env._(
+                "Cadence activities are planned by the cadence rules: an activity cannot be "
+                "linked to a cadence by hand."
+            )
+        )
+
+    @api.model
+    def _cadence_counted(self, activities):
+        """The ``activities`` whose completion counts as a contact for their cadence: planned on the
+        cadence's partner, and done by the cadence's responsible user on their own activity, by a sales
+        manager or by the server."""
+        done_by = self.env.user
+        privileged = self.env.su or done_by.has_group("sales_team.group_sale_manager")
+        counted = activities.browse()
+        for activity in activities.sudo().filtered("cadence_state_id"):
+            state = activity.cadence_state_id
+            on_partner = activity.res_model == "res.partner" and activity.res_id == state.partner_id.id
+            by_owner = activity.user_id == state.user_id == done_by
+            if on_partner and (privileged or by_owner):
+                counted |= activity
+            else:
+                _logger.info(
+                    "Activity %s done by user %s does not count for cadence %s (partner %s, user %s)",
+                    activity.id,
+                    done_by.id,
+                    state.id,
+                    state.partner_id.id,
+                    state.user_id.id,
+                )
+        return counted
+
+    @api.model
+    def _cadence_activities_done(self, activities, feedback):
+        """Cadence activities among ``activities`` are being marked done: a visit leaves a visit report,
+        and each contact that counts moves its cadence's next due date."""
+        counted = self._cadence_counted(activities)
+        if not counted:
+            return
+        states = counted.cadence_state_id
+        self.env["scp.visit.report"].sudo()._create_from_activities(counted, feedback)
+        states._mark_contacted(fields.Date.context_today(self))

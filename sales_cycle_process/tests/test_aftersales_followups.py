@@ -187,7 +187,7 @@ class TestAfterSalesFollowups(AfterSalesCase):
                 patch.object(Cursor, "execute", counting_execute),
                 freeze_time(SHIPPED + timedelta(days=60)),
             ):
-                orders._aftersales_plan_satisfaction_call(60)
+                orders._aftersales_plan_satisfaction_call()
                 self.env.flush_all()
             self.assertTrue(all(orders.mapped("aftersales_satisfaction_planned")))
             return len(counted)

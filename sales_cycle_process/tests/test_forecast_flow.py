@@ -413,8 +413,6 @@ class TestForecastFlow(TransactionCase):
         self.assertEqual(flow["end"], 13000)
 
     def test_checklist_ticked_in_the_wizard_is_in_the_snapshot(self):
-        if "qpa_approved" not in self.l2._fields:
-            self.l2.commit_discount_manual = True
         with freeze_time("2026-03-14 10:00:00"):
             form = Form(self.env["scp.commit.wizard"].with_user(self.alice))
             for index in range(len(form.line_ids)):
