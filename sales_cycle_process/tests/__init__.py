@@ -1,5 +1,6 @@
 # Odoo's test runner (odoo-bin --test-enable, OCA's CI, runbot) runs the test modules imported here;
 # pytest-odoo finds the same files by name. test_odoo_runner.py checks that none is left out.
+from . import test_activity_planning
 from . import test_aftersales_followups
 from . import test_aftersales_satisfaction
 from . import test_aftersales_welcome_letter
