@@ -313,10 +313,9 @@ class SaleOrder(models.Model):
         return reviews
 
     def _qpa_is_own(self, user):
-        """The salesperson now or at submission and the submitter never decide on the QPA."""
+        """The user is an owner of the QPA and never decides on it (the rule: tier.review._qpa_owners)."""
         self.ensure_one()
-        reviews = self.sudo().review_ids
-        return user == self.user_id or user in reviews.requested_by or user in reviews.qpa_salesperson_id
+        return user in self.sudo().review_ids._qpa_owners()
 
     def _qpa_check_can_decide(self):
         self.ensure_one()
@@ -505,7 +504,7 @@ class SaleOrder(models.Model):
             approvers = self.env["res.users"]
             if order.state in self._state_from:
                 current = order._qpa_current_reviews()
-                approvers = current.reviewer_ids.filtered("active")
+                approvers = current._qpa_approvers()
                 # managing directors are sales managers too: below their level, they get a to-do
                 # only when the reminder escalates to them
                 if md_group not in current.reviewer_group_id and approvers - md_group.users:
