@@ -193,6 +193,9 @@ class SaleOrder(models.Model):
         self._qpa_check_can_send()
         return super().action_quotation_send()
 
+    # ------------------------------------------------------------------
+    # The client-write guard: what the server decides, a client never writes
+    # ------------------------------------------------------------------
     def _qpa_check_client_vals(self, vals_list):
         """Clients never write what the server decides (QPA figures, status, reviews)."""
         if self.env.su:
@@ -260,33 +263,17 @@ class SaleOrder(models.Model):
             changed.restart_validation()
 
     # ------------------------------------------------------------------
-    # Submission, decisions, nobody approves their own QPA
+    # Who submits, decides and restarts (nobody decides on their own QPA: tier.review._qpa_owners),
+    # and one hook per decision: request_validation (submission), _qpa_on_decision (approval,
+    # rejection), restart_validation (restart by hand, or a change of the approved facts)
     # ------------------------------------------------------------------
     # an RPC client gets True; Python callers (tier validation itself) get the created reviews
     @api.returns("tier.review", lambda value: True)
     def request_validation(self):
+        """The one hook of a submission: checks who submits, creates the reviews in sudo (OCA posts
+        the chatter note), files the log row and gives the first level's approvers their activity."""
         qpa_orders = self.filtered("qpa_required")
-        if qpa_orders and not self.env.su:
-            qpa_orders.check_access("write")
-            user = self.env.user
-            if not user.has_group("sales_cycle_process.group_sales_admin"):
-                foreign = qpa_orders.filtered(lambda o: o.user_id != user)
-                if foreign:
-                    raise UserError(
-                        self.env._(
-                            "Only the salesperson of %(orders)s, or a sales admin on their behalf, "
-                            "can submit its QPA.",
-                            orders=", ".join(foreign.mapped("name")),
-                        )
-                    )
-        missing = qpa_orders.filtered(lambda o: not (o.qpa_justification or "").strip())
-        if missing:
-            raise UserError(
-                self.env._(
-                    "Write the QPA justification of %(orders)s before submitting it.",
-                    orders=", ".join(missing.mapped("name")),
-                )
-            )
+        qpa_orders._qpa_check_can_submit()
         # the caller's right was checked: the server creates the reviews (clients cannot, see
         # tier.review create); requested_by stays the caller
         reviews = super(SaleOrder, self.sudo()).request_validation()
@@ -311,6 +298,31 @@ class SaleOrder(models.Model):
             submitted._qpa_log_submission()
             submitted._qpa_sync_activities()
         return reviews
+
+    def _qpa_check_can_submit(self):
+        """The salesperson submits their QPA, a sales admin any (on the salesperson's behalf), with
+        write access and a justification."""
+        if self and not self.env.su:
+            self.check_access("write")
+            user = self.env.user
+            if not user.has_group("sales_cycle_process.group_sales_admin"):
+                foreign = self.filtered(lambda o: o.user_id != user)
+                if foreign:
+                    raise UserError(
+                        self.env._(
+                            "Only the salesperson of %(orders)s, or a sales admin on their behalf, "
+                            "can submit its QPA.",
+                            orders=", ".join(foreign.mapped("name")),
+                        )
+                    )
+        missing = self.filtered(lambda o: not (o.qpa_justification or "").strip())
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Write the QPA justification of %(orders)s before submitting it.",
+                    orders=", ".join(missing.mapped("name")),
+                )
+            )
 
     def _qpa_is_own(self, user):
         """The user is an owner of the QPA and never decides on it (the rule: tier.review._qpa_owners)."""
@@ -360,17 +372,36 @@ class SaleOrder(models.Model):
         self._qpa_check_can_decide()
         return super().reject_tier() or True
 
+    # the decision itself is handled in _qpa_on_decision, called by tier.review.write
     def _validate_tier(self, tiers=False):
-        tiers = self._qpa_check_decision(tiers)
-        res = super()._validate_tier(tiers=tiers)
-        self._qpa_sync_activities(decision=self.env._("QPA approved"))
-        return res
+        return super()._validate_tier(tiers=self._qpa_check_decision(tiers))
 
     def _rejected_tier(self, tiers=False):
-        tiers = self._qpa_check_decision(tiers)
-        res = super()._rejected_tier(tiers=tiers)
-        self._qpa_sync_activities(decision=self.env._("QPA rejected"))
-        return res
+        return super()._rejected_tier(tiers=self._qpa_check_decision(tiers))
+
+    def _qpa_on_decision(self, status):
+        """The one hook of an approval or a rejection (``status``), whatever path decided: Validate or
+        Reject and the comment wizard (tier validation's ``_validate_tier``/``_rejected_tier``) or an
+        approver writing the review. Called by ``tier.review.write`` once the decision is written:
+        files the log row and posts the chatter note when every level is decided
+        (``_qpa_log_decisions``; tier validation's own note is posted only for a level approved
+        before the next one, see docs/qpa.md), and moves the approvers' activities (the decider's own is
+        marked done)."""
+        self._qpa_log_decisions()
+        decision = self.env._("QPA approved") if status == "approved" else self.env._("QPA rejected")
+        self._qpa_sync_activities(decision=decision)
+
+    # tier validation notes a decision to the next level's approvers; the decision that completes the
+    # QPA has the QPA's own note (_qpa_log_decisions: outcome, who, comment, notifying the salesperson
+    # and the submitter), so that the chatter shows one note per decision whatever the definitions say
+    def _notify_accepted_reviews(self):
+        if self.review_ids and all(review.status == "approved" for review in self.review_ids):
+            return None
+        return super()._notify_accepted_reviews()
+
+    def _notify_rejected_review(self):
+        # a rejection completes the QPA: its note is the QPA's own
+        return None
 
     def _qpa_check_can_restart(self):
         """The salesperson or submitter restarts their QPA, a sales admin any; an approved QPA only a
@@ -418,6 +449,10 @@ class SaleOrder(models.Model):
         return summary
 
     def restart_validation(self):
+        """The one hook of a restart: by hand (Restart Validation) or because the approved facts
+        changed (``_qpa_restart_after_price_change``). Checks who restarts, erases the reviews, marks
+        the pending log row *Reset*, posts one chatter note with the decisions removed and removes the
+        approvers' activities."""
         qpa = self.filtered(lambda o: o.state in self._state_from and o.sudo().review_ids)
         if qpa and not self.env.su:
             qpa._qpa_check_can_restart()
@@ -427,19 +462,26 @@ class SaleOrder(models.Model):
         super(SaleOrder, self.sudo()).restart_validation()
         if open_logs:
             open_logs.write({"state": "reset", "decided_date": fields.Datetime.now()})
-        # the chatter keeps the decisions the restart removes
-        for order in qpa.filtered(lambda o: o.id in removed):
-            order.sudo().message_post(
-                body=self.env._(
+        # one chatter note per restart, in place of tier validation's (see _notify_restarted_review):
+        # it keeps the decisions the restart removes
+        for order in qpa:
+            if order.id in removed:
+                body = self.env._(
                     "QPA restarted by %(user)s. Decisions removed: %(decisions)s",
                     user=self.env.user.name,
                     decisions="; ".join(removed[order.id]),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+            else:
+                body = self.env._("QPA restarted by %(user)s.", user=self.env.user.name)
+            order.sudo().message_post(body=body, subtype_xmlid=self._get_restarted_notification_subtype())
         self._qpa_sync_activities()
         # an RPC client gets a value it can read (tier validation returns None)
         return True
+
+    def _notify_restarted_review(self):
+        # restart_validation posts the restart's one note (tier validation subscribed the approvers
+        # to its subtype): tier validation's own "The review has been reset" would be a second one
+        return None
 
     def _tier_validation_check_write_remove_reviews(self, vals):
         # cancelling or resetting to draft removes the reviews (see tier.review unlink)
@@ -473,9 +515,12 @@ class SaleOrder(models.Model):
         return res
 
     def _qpa_current_reviews(self):
-        """Open reviews of the level the QPA waits for (tier validation approves by sequence)."""
+        """Open reviews of the level the QPA waits for (tier validation approves by sequence); none
+        once a level is rejected (tier validation then cancels the levels after it)."""
         self.ensure_one()
         open_reviews = self.review_ids.filtered(lambda r: r.status in ("waiting", "pending"))
+        if "rejected" in self.review_ids.mapped("status"):
+            return open_reviews.browse()
         if not open_reviews:
             return open_reviews
         first = min(open_reviews.mapped("sequence"))

@@ -200,10 +200,11 @@ class TierReview(models.Model):
         self._qpa_check_write(vals)
         res = super().write(vals)
         if vals.get("status") in ("approved", "rejected"):
+            # every path to a decision writes it here: the quotation's one decision hook
             orders = self.env["sale.order"].browse(
                 {review.res_id for review in self if review.model == "sale.order"}
             )
-            orders.exists()._qpa_log_decisions()
+            orders.exists()._qpa_on_decision(vals["status"])
         return res
 
     @api.ondelete(at_uninstall=False)
