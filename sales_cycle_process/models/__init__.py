@@ -32,7 +32,8 @@ from . import visit_report_cadence
 from . import crm_lead_cadence
 from . import res_company_qpa
 from . import res_config_settings_qpa
-from . import sale_order_qpa
+from . import sale_order_qpa_rules
+from . import sale_order_qpa_approval
 from . import sale_order_qpa_paths
 from . import crm_lead_qpa
 from . import tier_review_qpa

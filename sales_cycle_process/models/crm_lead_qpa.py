@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .sale_order_qpa import QPA_STATES
+from .sale_order_qpa_approval import QPA_STATES
 
 # the state of an opportunity's QPAs is its worst open quotation's
 QPA_STATE_RANK = ["rejected", "to_submit", "pending", "approved", "not_needed"]

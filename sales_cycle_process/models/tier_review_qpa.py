@@ -18,7 +18,6 @@ QPA_DECISION_FIELDS = {"status", "done_by", "reviewed_date", "comment"}
 # what tier validation writes on a QPA review as the acting user (no sudo): the decision and the
 # stored "can review" flag it refreshes after each decision (see tier.validation._update_counter)
 QPA_REVIEW_WRITE_FIELDS = QPA_DECISION_FIELDS | {"can_review"}
-# order fields only the server writes: the reviews and what is computed from them and from the facts
 
 
 class TierReview(models.Model):
@@ -56,14 +55,26 @@ class TierReview(models.Model):
             return reviewers
         if self.reviewer_id and not self.reviewer_id.active:
             reviewers |= self._qpa_fallback_group(self.reviewer_id).users
-        order = self.env["sale.order"].sudo().browse(self.res_id).exists()
-        return reviewers.filtered("active") - self._qpa_owners(order)
+        return self._qpa_approvers(reviewers)
 
-    def _qpa_owners(self, order):
-        """Who may not decide on this QPA level: the quotation's salesperson now and at submission,
-        and whoever submitted it."""
-        self.ensure_one()
-        return order.user_id | self.requested_by | self.qpa_salesperson_id
+    # Who may decide on a QPA level is written here once: tier validation's reviewers
+    # (``_get_reviewers``, stored in ``reviewer_ids``), the decision guards (``_qpa_check_write``,
+    # ``sale.order._qpa_check_can_decide``/``_qpa_check_decision``), the approvers' activities and the
+    # reminder all read ``_qpa_owners`` and ``_qpa_approvers``.
+    def _qpa_owners(self):
+        """Who never decides on these QPA levels: the quotation's salesperson now (read live: a
+        deal may change hands after submission) and at submission, and whoever submitted it."""
+        orders = self.env["sale.order"].sudo().browse({review.res_id for review in self}).exists()
+        return orders.user_id | self.requested_by | self.qpa_salesperson_id
+
+    def _qpa_approvers(self, candidates=None):
+        """Who may decide on these QPA levels now: their reviewers (``candidates``, by default the
+        stored ``reviewer_ids``), active, none of the owners (``_qpa_owners``)."""
+        approvers = self.env["res.users"]
+        for review in self:
+            users = review.reviewer_ids if candidates is None else candidates
+            approvers |= users.filtered("active") - review._qpa_owners()
+        return approvers
 
     # ------------------------------------------------------------------
     # Guard: every internal user may create/write/unlink tier.review (OCA's access rows), so a
@@ -118,7 +129,7 @@ class TierReview(models.Model):
                     raise AccessError(
                         self.env._("A QPA decision is always recorded in the name of who takes it.")
                     )
-                if qpa.filtered(lambda r: self.env.user not in r.reviewer_ids):
+                if qpa.filtered(lambda r: self.env.user not in r._qpa_approvers()):
                     raise AccessError(
                         self.env._("Only an approver of this QPA level can approve, reject or comment on it.")
                     )
@@ -149,15 +160,20 @@ class TierReview(models.Model):
         )
 
     def _qpa_check_not_own(self, user):
-        orders = self.env["sale.order"].sudo().browse(set(self.mapped("res_id"))).exists()
-        own = self.filtered(lambda r: user in r._qpa_owners(orders.browse(r.res_id) & orders))
+        own = self.filtered(lambda r: user in r._qpa_owners())
         if own and user.id != SUPERUSER_ID:
             raise AccessError(
                 self.env._(
                     "Nobody can approve or reject their own QPA: %(user)s is the salesperson or the "
                     "submitter of %(orders)s.",
                     user=user.name,
-                    orders=", ".join((orders & orders.browse(own.mapped("res_id"))).mapped("name")),
+                    orders=", ".join(
+                        self.env["sale.order"]
+                        .sudo()
+                        .browse(set(own.mapped("res_id")))
+                        .exists()
+                        .mapped("name")
+                    ),
                 )
             )
 
@@ -184,10 +200,11 @@ class TierReview(models.Model):
         self._qpa_check_write(vals)
         res = super().write(vals)
         if vals.get("status") in ("approved", "rejected"):
+            # every path to a decision writes it here: the quotation's one decision hook
             orders = self.env["sale.order"].browse(
                 {review.res_id for review in self if review.model == "sale.order"}
             )
-            orders.exists()._qpa_log_decisions()
+            orders.exists()._qpa_on_decision(vals["status"])
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -253,9 +270,7 @@ class TierReview(models.Model):
                 try:
                     with self.env.cr.savepoint():
                         group = review._qpa_escalation_group(order, definitions)
-                        users = (review.reviewer_ids | group.users).filtered(
-                            lambda u, o=order, r=review: u.active and u != o.user_id and u != r.requested_by
-                        )
+                        users = review._qpa_approvers(review.reviewer_ids | group.users)
                         have = existing.filtered(lambda a, o=order: a.res_id == o.id).mapped("user_id")
                         Activity.create(
                             [

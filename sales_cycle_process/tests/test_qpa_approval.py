@@ -308,6 +308,37 @@ class TestQpaApproval(QpaCase):
         self.assertEqual(done.author_id, self.manager.partner_id | self.director.partner_id)
         self.assertTrue(all("QPA approved" in (m.body or "") for m in done))
 
+    def test_one_chatter_note_per_decision(self):
+        activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
+        order = self._quotation(qpa_formal_contract=True)
+        chatter = order.with_user(self.env.user)
+
+        def notes(step):
+            """The chatter notes a step posts (the activities marked done and tracking aside)."""
+            self.env.flush_all()
+            last = max(chatter.message_ids.ids or [0])
+            step()
+            self.env.flush_all()
+            chatter.invalidate_recordset(["message_ids"])
+            posted = chatter.message_ids.filtered(
+                lambda m: m.id > last and not m.mail_activity_type_id and not m.tracking_value_ids
+            )
+            self.assertEqual(len(posted), 1, posted.mapped("body"))
+            return posted.body
+
+        self.assertIn("A record to be reviewed", notes(order.with_user(self.salesperson).request_validation))
+        self.assertIn("A review was accepted", notes(lambda: self._decide(order, self.manager)))
+        self.assertIn("approved by", notes(lambda: self._decide(order, self.director, comment="Signed off.")))
+        # a change of the approved facts restarts the QPA: one note, keeping the decisions it removes
+        note = notes(lambda: order.order_line.write({"discount": 20}))
+        self.assertIn("QPA restarted by", note)
+        self.assertIn("Signed off.", note)
+        order.with_user(self.salesperson).request_validation()
+        self.assertIn("rejected by", notes(lambda: self._decide(order, self.manager, reject=True)))
+        # a rejected QPA waits for nobody: the managing director's level is cancelled, without a to-do
+        self.assertFalse(chatter.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+        self.assertIn("QPA restarted by", notes(order.with_user(self.salesperson).restart_validation))
+
     def test_sales_admin_prepares_and_salesperson_submits(self):
         order = self._quotation(qpa_justification=False)
         with Form(order.with_user(self.admin)) as form:
