@@ -542,7 +542,6 @@ class SaleOrder(models.Model):
                 ("activity_type_id", "=", activity_type.id),
             ]
         )
-        model_id = self.env["ir.model"]._get_id(self._name)
         to_create, to_remove = [], Activity
         today = fields.Date.context_today(self)
         for order in self:
@@ -558,15 +557,14 @@ class SaleOrder(models.Model):
             to_remove |= mine.filtered(lambda a, u=approvers: a.user_id not in u)
             days = (order.company_id or self.env.company).qpa_reminder_days
             to_create += [
-                {
-                    "res_model_id": model_id,
-                    "res_id": order.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": user.id,
-                    "date_deadline": today + timedelta(days=days),
-                    "summary": self.env._("Approve or reject the QPA"),
-                    "note": order.qpa_reasons,
-                }
+                Activity._scp_activity_vals(
+                    order,
+                    activity_type,
+                    user,
+                    self.env._("Approve or reject the QPA"),
+                    today + timedelta(days=days),
+                    note=order.qpa_reasons,
+                )
                 for user in approvers - mine.mapped("user_id")
             ]
         if decision:
@@ -576,7 +574,7 @@ class SaleOrder(models.Model):
             to_remove -= done
         to_remove.unlink()
         if to_create:
-            Activity.create(to_create)
+            Activity._scp_create_activities(to_create, notify=True)
 
     # ------------------------------------------------------------------
     # QPA log and opportunity
