@@ -323,21 +323,6 @@ class ScpSalesCommitLine(models.Model):
         ("lead_once", "UNIQUE(commit_id, lead_id)", "A deal can only appear once in a commit."),
     ]
 
-    def init(self):
-        res = super().init()
-        # Lines recorded before the deal's name, owner and customer were stored on them.
-        self.env.cr.execute(
-            """
-            UPDATE scp_sales_commit_line line
-               SET lead_name = lead.name, lead_user_id = lead.user_id,
-                   partner_name = COALESCE(partner.name, lead.partner_name)
-              FROM crm_lead lead
-              LEFT JOIN res_partner partner ON partner.id = lead.partner_id
-             WHERE lead.id = line.lead_id AND line.lead_name IS NULL
-            """
-        )
-        return res
-
     @api.model_create_multi
     def create(self, vals_list):
         # Lines recorded without the deal's name (the demo data): read it from the deal, as _submit does.
