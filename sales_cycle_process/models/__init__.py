@@ -18,6 +18,7 @@ from . import (
     sale_order_after_sales,
 )
 from . import crm_lead_commit
+from . import scp_snapshot_mixin
 from . import sales_target
 from . import sales_commit
 from . import sales_forecast

@@ -1,12 +1,8 @@
-import contextvars
 import logging
 from datetime import timedelta
 
-from psycopg2 import errors as pg_errors
-
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 
 from ..tools.periods import (
     local_date,
@@ -23,10 +19,6 @@ from ..tools.periods import (
 _logger = logging.getLogger(__name__)
 
 COMMIT_CATEGORIES = [("commit", "Commit"), ("upside", "Upside")]
-SNAPSHOT_STATES = [("current", "Current"), ("superseded", "Superseded")]
-# How many snapshots (commit or forecast) this thread's own server code is creating right now: their lines
-# are created inside that create() and nowhere else (no context key a client could send).
-_CREATING_SNAPSHOTS = contextvars.ContextVar("scp_creating_snapshots", default=0)
 
 
 def commit_deadline_hour(env, company=None):
@@ -35,214 +27,19 @@ def commit_deadline_hour(env, company=None):
     return (company or env.company).sudo().commit_deadline_hour
 
 
-class ScpSalespersonMixin(models.AbstractModel):
-    """Whose commit or forecast it is: salesperson, team, company and its currency (snapshots and
-    their wizards)."""
-
-    _name = "scp.salesperson.mixin"
-    _description = "Salesperson, Team and Company"
-
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, readonly=True, index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
-    company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.company, readonly=True, index=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-
-    @api.depends("user_id")
-    def _compute_team_id(self):
-        """For the wizards: the salesperson's team."""
-        for record in self:
-            record.team_id = record.user_id.sale_team_id
-
-    @api.model
-    def _check_submitter(self, user, team):
-        """Who a snapshot is for and in which team, decided on the server whatever the wizard sent.
-
-        The caller submits for themselves, in a team they belong to (or lead). Somebody else's commit or
-        forecast is submitted only by the leader of that salesperson's team or a sales administrator
-        (``sales_team.group_sale_manager``), e.g. for a salesperson on holiday. Returns (user, team)."""
-        caller = self.env.user
-        user = user.exists() if user else user
-        if not user or len(user) != 1 or user.share:
-            raise UserError(self.env._("Choose the salesperson the commit or forecast is for."))
-        if not team:
-            raise UserError(
-                self.env._(
-                    "%(user)s is not in any sales team, so nobody would consolidate this commit or forecast. "
-                    "Ask your manager to add you to a team first.",
-                    user=user.name,
-                )
-            )
-        team = team.exists()
-        if len(team) != 1 or not team.has_access("read"):
-            raise AccessError(self.env._("Choose one of your own sales teams."))
-        if user not in team.member_ids and user != team.user_id:
-            raise UserError(
-                self.env._(
-                    "%(user)s is not a member of the sales team %(team)s: a commit or forecast is "
-                    "consolidated in its salesperson's own team.",
-                    user=user.name,
-                    team=team.name,
-                )
-            )
-        if user != caller and not (
-            self.env.su or team.user_id == caller or caller.has_group("sales_team.group_sale_manager")
-        ):
-            raise AccessError(
-                self.env._(
-                    "You can submit your own commit and forecast only: the leader of %(team)s submits for "
-                    "%(user)s if needed.",
-                    team=team.name,
-                    user=user.name,
-                )
-            )
-        return user, team
-
-
-class ScpSnapshotMixin(models.AbstractModel):
-    """A submitted snapshot: readable by its audience, writable by nobody.
-
-    Only the submit flow (``_submit``, after its checks) creates snapshots, in sudo: no role has create
-    rights on them. Their lines are created with them and never afterwards. What the server itself still
-    changes (the supersede link, a merged deal) goes through the private ``_write_system``."""
-
-    _name = "scp.snapshot.mixin"
-    _description = "Immutable Snapshot"
-    # True on the line models: lines are created only inside their snapshot's create()
-    _scp_snapshot_line = False
-    # The partial unique index: one current snapshot per salesperson and period
-    _scp_current_index = None
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if self._scp_snapshot_line:
-            if not _CREATING_SNAPSHOTS.get():
-                raise AccessError(
-                    self.env._(
-                        "The lines of a commit or forecast are recorded when it is submitted: a submitted "
-                        "one gets no new line. Submit a new one instead."
-                    )
-                )
-            return super().create(vals_list)
-        token = _CREATING_SNAPSHOTS.set(_CREATING_SNAPSHOTS.get() + 1)
-        try:
-            return super().create(vals_list)
-        finally:
-            _CREATING_SNAPSHOTS.reset(token)
-
-    def _check_snapshot_write(self, vals):
-        forbidden = [
-            name for name in vals if not name.startswith(("message_", "activity_", "website_message"))
-        ]
-        if forbidden:
-            raise UserError(self.env._("A submitted snapshot cannot be changed: submit a new one instead."))
-
-    def write(self, vals):
-        self._check_snapshot_write(vals)
-        return super().write(vals)
-
-    def _write_system(self, vals):
-        """The server's own changes to a snapshot (superseded by a new one, a deal merged into another):
-        a private method, so no client can call it, and write() itself refuses every client."""
-        # the write of the models after this mixin: past the refusal above, and only from here
-        return super(ScpSnapshotMixin, self.sudo()).write(vals)  # pylint: disable=super-method-mismatch
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(
-            self.env._("A submitted snapshot cannot be deleted: it is the record of what was said.")
-        )
-
-    def _create_current_index(self, columns):
-        """One current snapshot per salesperson and period, also against two simultaneous submissions:
-        a partial unique index (``_sql_constraints`` cannot say ``WHERE``). Older duplicates (from before
-        the index) are superseded by the newest first, so that the index can be created."""
-        cr, table = self.env.cr, self._table
-        if tools.index_exists(cr, self._scp_current_index):
-            return
-        table_sql = SQL.identifier(table)
-        keys = SQL(", ").join(SQL.identifier(column) for column in columns)
-        cr.execute(
-            SQL(
-                """
-                UPDATE %(table)s old SET state = 'superseded', superseded_by_id = newest.id
-                  FROM (SELECT DISTINCT ON (%(keys)s) id, %(keys)s FROM %(table)s
-                         WHERE state = 'current' ORDER BY %(keys)s, submitted_on DESC, id DESC) newest
-                 WHERE old.state = 'current' AND old.id != newest.id AND %(same)s
-                """,
-                table=table_sql,
-                keys=keys,
-                same=SQL(" AND ").join(
-                    SQL("%s = %s", SQL.identifier("old", column), SQL.identifier("newest", column))
-                    for column in columns
-                ),
-            )
-        )
-        if cr.rowcount:
-            _logger.warning("%s: %s duplicate current snapshots superseded by the newest", table, cr.rowcount)
-        cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX %s ON %s (%s) WHERE state = 'current'",
-                SQL.identifier(self._scp_current_index),
-                table_sql,
-                keys,
-            )
-        )
-
-    @api.model
-    def _store_snapshot(self, vals, key_domain):
-        """Create the snapshot checked by ``_submit`` (in sudo: nobody has create rights) and supersede
-        the current one of the same salesperson and period. Returns it in the caller's environment."""
-        Snapshot = self.sudo()
-        previous = Snapshot.search([*key_domain, ("state", "=", "current")])
-        try:
-            with self.env.cr.savepoint():
-                if previous:
-                    previous._write_system({"state": "superseded"})
-                    previous.flush_recordset(["state"])
-                snapshot = Snapshot.create(vals)
-                snapshot.flush_recordset()
-        except pg_errors.UniqueViolation as error:
-            if error.diag.constraint_name != self._scp_current_index:
-                raise
-            raise UserError(
-                self.env._(
-                    "Another %(what)s for the same salesperson and period was submitted at the same moment. "
-                    "Open it again and submit once more to replace it.",
-                    what=self._description.lower(),
-                )
-            ) from None
-        if previous:
-            previous._write_system({"superseded_by_id": snapshot.id})
-            snapshot.sudo().message_post(
-                body=self.env._(
-                    "This snapshot replaces the one submitted on %(date)s.", date=previous[0].submitted_on
-                )
-            )
-        return snapshot.with_env(self.env)
-
-
 class ScpSalesCommit(models.Model):
     """One salesperson's weekly commit, as submitted: an immutable snapshot."""
 
     _name = "scp.sales.commit"
     _description = "Weekly Commit"
-    _inherit = ["scp.salesperson.mixin", "scp.snapshot.mixin", "mail.thread"]
+    _inherit = ["scp.snapshot.mixin", "mail.thread"]
     _order = "week_start desc, user_id, id desc"
     _rec_name = "display_name"
     _scp_current_index = "scp_sales_commit_one_current"
+    _scp_current_keys = ("user_id", "week_start")
 
     week_start = fields.Date(string="Week of", required=True, readonly=True, index=True)
-    submitted_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
-    submitted_by_id = fields.Many2one(
-        "res.users",
-        string="Submitted By",
-        readonly=True,
-        help="The salesperson, or the team leader for them.",
-    )
-    state = fields.Selection(SNAPSHOT_STATES, default="current", readonly=True, index=True)
-    superseded_by_id = fields.Many2one("scp.sales.commit", readonly=True, string="Replaced by")
+    superseded_by_id = fields.Many2one("scp.sales.commit")
     line_ids = fields.One2many("scp.sales.commit.line", "commit_id", readonly=True)
     commit_week = fields.Monetary(string="Commit (week)", readonly=True)
     commit_month = fields.Monetary(string="Commit (month)", readonly=True)
@@ -251,11 +48,6 @@ class ScpSalesCommit(models.Model):
     upside_month = fields.Monetary(string="Upside (month)", readonly=True)
     upside_quarter = fields.Monetary(string="Upside (quarter)", readonly=True)
     commit_total = fields.Monetary(string="Commit (all)", readonly=True, help="All committed deals.")
-
-    def init(self):
-        res = super().init()
-        self._create_current_index(["user_id", "week_start"])
-        return res
 
     @api.depends("user_id", "week_start", "state")
     def _compute_display_name(self):
@@ -417,11 +209,8 @@ class ScpSalesCommit(models.Model):
         monday = self._check_week(monday, team.company_id)
         line_vals = self._lines_from_deals(user, monday, lines)
         vals = {
-            "user_id": user.id,
-            "team_id": team.id,
-            "company_id": (team.company_id or self.env.company).id,
+            **self._snapshot_vals(user, team),
             "week_start": monday,
-            "submitted_by_id": self.env.uid,
             "line_ids": [fields.Command.create(line) for line in line_vals],
             **self._totals_from_lines(monday, line_vals),
         }
@@ -435,10 +224,9 @@ class ScpSalesCommitLine(models.Model):
 
     _name = "scp.sales.commit.line"
     _description = "Weekly Commit Line"
-    _inherit = ["scp.snapshot.mixin"]
+    _inherit = ["scp.snapshot.line.mixin"]
     _order = "category, date_deadline, id"
     _rec_name = "lead_name"
-    _scp_snapshot_line = True
 
     commit_id = fields.Many2one(
         "scp.sales.commit", required=True, ondelete="cascade", index=True, readonly=True
@@ -470,29 +258,13 @@ class ScpSalesCommitLine(models.Model):
         ("lead_once", "UNIQUE(commit_id, lead_id)", "A deal can only appear once in a commit."),
     ]
 
-    def init(self):
-        res = super().init()
-        # Lines recorded before the deal's name, owner and customer were stored on them.
-        self.env.cr.execute(
-            """
-            UPDATE scp_sales_commit_line line
-               SET lead_name = lead.name, lead_user_id = lead.user_id,
-                   partner_name = COALESCE(partner.name, lead.partner_name)
-              FROM crm_lead lead
-              LEFT JOIN res_partner partner ON partner.id = lead.partner_id
-             WHERE lead.id = line.lead_id AND line.lead_name IS NULL
-            """
-        )
-        return res
-
     @api.model_create_multi
     def create(self, vals_list):
         # Lines recorded without the deal's name (the demo data): read it from the deal, as _submit does.
         # (Only while their snapshot is created: the mixin refuses every other line.)
+        creating = self._creating_snapshot()
         missing = [
-            vals
-            for vals in vals_list
-            if _CREATING_SNAPSHOTS.get() and vals.get("lead_id") and not vals.get("lead_name")
+            vals for vals in vals_list if creating and vals.get("lead_id") and not vals.get("lead_name")
         ]
         leads = (
             self.env["crm.lead"]

@@ -3,7 +3,6 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools.money import sane_amount
 from ..tools.periods import month_start, months_ahead, months_last_day, sane_date
-from .sales_commit import SNAPSHOT_STATES
 
 FORECAST_MONTHS = 12
 
@@ -13,29 +12,17 @@ class ScpSalesForecast(models.Model):
 
     _name = "scp.sales.forecast"
     _description = "Monthly 12-Month Forecast"
-    _inherit = ["scp.salesperson.mixin", "scp.snapshot.mixin", "mail.thread"]
+    _inherit = ["scp.snapshot.mixin", "mail.thread"]
     _order = "month desc, user_id, id desc"
     _scp_current_index = "scp_sales_forecast_one_current"
+    _scp_current_keys = ("user_id", "month")
 
     month = fields.Date(string="Submitted for", required=True, readonly=True, index=True)
-    submitted_on = fields.Datetime(readonly=True, default=fields.Datetime.now)
-    submitted_by_id = fields.Many2one(
-        "res.users",
-        string="Submitted By",
-        readonly=True,
-        help="The salesperson, or the team leader for them.",
-    )
-    state = fields.Selection(SNAPSHOT_STATES, default="current", readonly=True, index=True)
-    superseded_by_id = fields.Many2one("scp.sales.forecast", readonly=True, string="Replaced by")
+    superseded_by_id = fields.Many2one("scp.sales.forecast")
     comment = fields.Text(readonly=True)
     line_ids = fields.One2many("scp.sales.forecast.line", "forecast_id", readonly=True)
     pipeline_total = fields.Monetary(readonly=True, help="Open deals' expected revenue over the 12 months.")
     total = fields.Monetary(string="12-Month Forecast", readonly=True)
-
-    def init(self):
-        res = super().init()
-        self._create_current_index(["user_id", "month"])
-        return res
 
     @api.depends("user_id", "month")
     def _compute_display_name(self):
@@ -133,11 +120,8 @@ class ScpSalesForecast(models.Model):
                 }
             )
         vals = {
-            "user_id": user.id,
-            "team_id": team.id,
-            "company_id": (team.company_id or self.env.company).id,
+            **self._snapshot_vals(user, team),
             "month": first,
-            "submitted_by_id": self.env.uid,
             "comment": comment if isinstance(comment, str) and comment else False,
             "line_ids": [fields.Command.create(line) for line in lines],
             "pipeline_total": sum(line["computed_amount"] for line in lines),
@@ -149,9 +133,8 @@ class ScpSalesForecast(models.Model):
 class ScpSalesForecastLine(models.Model):
     _name = "scp.sales.forecast.line"
     _description = "Monthly Forecast Line"
-    _inherit = ["scp.snapshot.mixin"]
+    _inherit = ["scp.snapshot.line.mixin"]
     _order = "month"
-    _scp_snapshot_line = True
 
     forecast_id = fields.Many2one(
         "scp.sales.forecast",

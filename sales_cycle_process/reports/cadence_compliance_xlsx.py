@@ -14,9 +14,7 @@ class CadenceComplianceXlsx(models.AbstractModel):
         states = objs.sorted(lambda s: (-s.overdue_days, s.user_id.name or "", s.partner_id.name or ""))
         tiers = dict(self.env["scp.cadence.rule"]._fields["partner_tier"]._description_selection(self.env))
         fmt = self._scp_formats(workbook)
-        date = fmt["date"]
-        late = workbook.add_format({"font_color": "#C00000", "bold": True})
-        sheet = workbook.add_worksheet(self.env._("Compliance"))
+        date, late = fmt["date"], fmt["late"]
         headers = [
             self.env._("Partner"),
             self.env._("Tier"),
@@ -26,8 +24,8 @@ class CadenceComplianceXlsx(models.AbstractModel):
             self.env._("Next Due"),
             self.env._("Overdue Days"),
         ]
-        sheet.write_row(0, 0, headers, fmt["head"])
-        for row, state in enumerate(states, start=1):
+        sheet = self._scp_sheet(workbook, self.env._("Compliance"), headers, [(0, 3, 28), (4, 6, 14)])
+        for row, state in enumerate(self._scp_stream(states), start=1):
             self._scp_text(sheet, row, 0, state.partner_id.display_name)
             self._scp_text(sheet, row, 1, tiers.get(state.partner_tier, ""))
             self._scp_text(sheet, row, 2, state.rule_id.name)
@@ -36,7 +34,4 @@ class CadenceComplianceXlsx(models.AbstractModel):
                 sheet.write(row, 4, state.last_contact_date, date)
             sheet.write(row, 5, state.next_due_date, date)
             sheet.write(row, 6, state.overdue_days, late if state.next_due_date < today else None)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(states), 1), len(headers) - 1)
-        sheet.set_column(0, 3, 28)
-        sheet.set_column(4, 6, 14)
+        self._scp_autofilter(sheet, len(states), len(headers))

@@ -21,9 +21,8 @@ class CommitPackXlsx(models.AbstractModel):
         users = commits.user_id
         measures = self.env["scp.forecast.measures"]
         fmt = self._scp_formats(workbook)
-        head, money, percent, date = fmt["head"], fmt["money"], fmt["percent"], fmt["date"]
+        money, percent, date = fmt["money"], fmt["percent"], fmt["date"]
 
-        sheet = workbook.add_worksheet(self.env._("Commit"))
         headers = [
             self.env._("Week"),
             self.env._("Salesperson"),
@@ -36,15 +35,15 @@ class CommitPackXlsx(models.AbstractModel):
             self.env._("Last Week's Actual"),
             self.env._("Accuracy"),
         ]
-        sheet.write_row(0, 0, headers, head)
+        sheet = self._scp_sheet(workbook, self.env._("Commit"), headers, [(0, 2, 18), (3, 9, 16)])
         accuracy = measures._accuracy_by_week(users, {c.week_start - timedelta(days=7) for c in commits})
-        for row, commit in enumerate(commits, start=1):
+        for row, commit in enumerate(self._scp_stream(commits), start=1):
             last_commit, last_actual, ratio = accuracy[
                 commit.user_id.id, commit.week_start - timedelta(days=7)
             ]
             sheet.write_datetime(row, 0, commit.week_start, date)
-            sheet.write_string(row, 1, commit.user_id.name or "")
-            sheet.write_string(row, 2, commit.team_id.name or "")
+            self._scp_text(sheet, row, 1, commit.user_id.name, blank=False)
+            self._scp_text(sheet, row, 2, commit.team_id.name, blank=False)
             for col, value in enumerate(
                 [
                     commit.commit_week,
@@ -58,12 +57,8 @@ class CommitPackXlsx(models.AbstractModel):
             ):
                 sheet.write_number(row, col, value, money)
             sheet.write_number(row, 9, ratio / 100.0, percent)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(commits), 1), len(headers) - 1)
-        sheet.set_column(0, 2, 18)
-        sheet.set_column(3, 9, 16)
+        self._scp_autofilter(sheet, len(commits), len(headers))
 
-        checklist = workbook.add_worksheet(self.env._("Checklist"))
         headers = [
             self.env._("Salesperson"),
             self.env._("Deal"),
@@ -77,7 +72,7 @@ class CommitPackXlsx(models.AbstractModel):
             self.env._("Special Discount"),
             self.env._("Partner Ready"),
         ]
-        checklist.write_row(0, 0, headers, head)
+        checklist = self._scp_sheet(workbook, self.env._("Checklist"), headers, [(0, 10, 16)])
         Line = self.env["scp.sales.commit.line"]
         categories = dict(Line._fields["category"]._description_selection(self.env))
         yes, no = self.env._("Yes"), self.env._("No")
@@ -91,9 +86,9 @@ class CommitPackXlsx(models.AbstractModel):
                 salesperson = user_names[commit_id]
                 for lead_name, category, amount, probability, deadline, *checks in rows:
                     row += 1
-                    checklist.write_string(row, 0, salesperson)
-                    checklist.write_string(row, 1, lead_name or "")
-                    checklist.write_string(row, 2, categories.get(category, ""))
+                    self._scp_text(checklist, row, 0, salesperson, blank=False)
+                    self._scp_text(checklist, row, 1, lead_name, blank=False)
+                    self._scp_text(checklist, row, 2, categories.get(category, ""), blank=False)
                     checklist.write_number(row, 3, amount or 0.0, money)
                     checklist.write_number(row, 4, (probability or 0.0) / 100.0, percent)
                     if deadline:
@@ -102,17 +97,10 @@ class CommitPackXlsx(models.AbstractModel):
                         checklist.write_blank(row, 5, None, date)
                     for col, flag in enumerate(checks, start=6):
                         checklist.write_string(row, col, yes if flag else no)
-        checklist.freeze_panes(1, 0)
-        checklist.autofilter(0, 0, max(row, 1), len(headers) - 1)
-        checklist.set_column(0, 10, 16)
+        self._scp_autofilter(checklist, row, len(headers))
 
-        trend = workbook.add_worksheet(self.env._("Trend"))
-        trend.write_row(
-            0,
-            0,
-            [self.env._("Week"), self.env._("Commit"), self.env._("Actual"), self.env._("Accuracy")],
-            head,
-        )
+        headers = [self.env._("Week"), self.env._("Commit"), self.env._("Actual"), self.env._("Accuracy")]
+        trend = self._scp_sheet(workbook, self.env._("Trend"), headers, [(0, 3, 16)])
         last = max(commits.mapped("week_start")) + timedelta(days=7) if commits else None
         history = measures._accuracy_history(users, last) if last else []
         totals = {}
@@ -127,9 +115,7 @@ class CommitPackXlsx(models.AbstractModel):
             trend.write_number(row, 1, commit, money)
             trend.write_number(row, 2, actual, money)
             trend.write_number(row, 3, actual / commit if commit else 0.0, percent)
-        trend.freeze_panes(1, 0)
-        trend.autofilter(0, 0, max(len(weeks), 1), 3)
-        trend.set_column(0, 3, 16)
+        self._scp_autofilter(trend, len(weeks), len(headers))
         chart = workbook.add_chart({"type": "line"})
         for col, name in ((1, self.env._("Commit")), (2, self.env._("Actual"))):
             chart.add_series(

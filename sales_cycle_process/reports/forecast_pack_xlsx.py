@@ -19,9 +19,8 @@ class ForecastPackXlsx(models.AbstractModel):
         forecasts = objs.sorted(lambda f: (f.month, f.user_id.name or ""))
         measures = self.env["scp.forecast.measures"]
         fmt = self._scp_formats(workbook)
-        head, money, percent, date = fmt["head"], fmt["money"], fmt["percent"], fmt["month"]
+        money, percent, date = fmt["money"], fmt["percent"], fmt["month"]
 
-        sheet = workbook.add_worksheet(self.env._("Forecast"))
         headers = [
             self.env._("Salesperson"),
             self.env._("Month"),
@@ -31,7 +30,7 @@ class ForecastPackXlsx(models.AbstractModel):
             self.env._("Stretched Target"),
             self.env._("Forecast / Target"),
         ]
-        sheet.write_row(0, 0, headers, head)
+        sheet = self._scp_sheet(workbook, self.env._("Forecast"), headers, [(0, 6, 16)])
         targets = (
             self.env["scp.sales.target"]._target_amounts(
                 forecasts.user_id,
@@ -51,16 +50,14 @@ class ForecastPackXlsx(models.AbstractModel):
                 for month, computed, adjustment, amount in rows:
                     row += 1
                     target = targets.get((user_id, month), 0.0)
-                    sheet.write_string(row, 0, salesperson)
+                    self._scp_text(sheet, row, 0, salesperson, blank=False)
                     sheet.write_datetime(row, 1, month, date)
                     sheet.write_number(row, 2, computed or 0.0, money)
                     sheet.write_number(row, 3, adjustment or 0.0, money)
                     sheet.write_number(row, 4, amount or 0.0, money)
                     sheet.write_number(row, 5, target, money)
                     sheet.write_number(row, 6, amount / target if target else 0.0, percent)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
-        sheet.set_column(0, 6, 16)
+        self._scp_autofilter(sheet, row, len(headers))
         chart = workbook.add_chart({"type": "column"})
         chart.add_series(
             {
@@ -79,7 +76,6 @@ class ForecastPackXlsx(models.AbstractModel):
         chart.set_title({"name": self.env._("Forecast vs target")})
         sheet.insert_chart("I2", chart)
 
-        tracking = workbook.add_worksheet(self.env._("Measures"))
         headers = [
             self.env._("Salesperson"),
             self.env._("Month"),
@@ -91,11 +87,11 @@ class ForecastPackXlsx(models.AbstractModel):
             self.env._("Commit Growth"),
             self.env._("Unfulfilled Orders"),
         ]
-        tracking.write_row(0, 0, headers, head)
+        tracking = self._scp_sheet(workbook, self.env._("Measures"), headers, [(0, 8, 16)])
         tracked = measures._forecast_tracking(forecasts)
-        for row, forecast in enumerate(forecasts, start=1):
+        for row, forecast in enumerate(self._scp_stream(forecasts), start=1):
             values = tracked[forecast.id]
-            tracking.write_string(row, 0, forecast.user_id.name or "")
+            self._scp_text(tracking, row, 0, forecast.user_id.name, blank=False)
             tracking.write_datetime(row, 1, forecast.month, date)
             tracking.write_number(row, 2, forecast.total, money)
             tracking.write_number(row, 3, values["pipeline"], money)
@@ -104,9 +100,7 @@ class ForecastPackXlsx(models.AbstractModel):
                 ["coverage", "pipeline_growth", "commit_growth", "unfulfilled"], start=5
             ):
                 tracking.write_number(row, col, values[key] / 100.0, percent)
-        tracking.freeze_panes(1, 0)
-        tracking.autofilter(0, 0, max(len(forecasts), 1), len(headers) - 1)
-        tracking.set_column(0, 8, 16)
+        self._scp_autofilter(tracking, len(forecasts), len(headers))
         coverage_chart = workbook.add_chart({"type": "bar"})
         coverage_chart.add_series(
             {

@@ -14,10 +14,8 @@ class QpaLogXlsx(models.AbstractModel):
     def generate_xlsx_report(self, workbook, data, objs):
         states = dict(objs._fields["state"]._description_selection(self.env))
         fmt = self._scp_formats(workbook)
-        head, money = fmt["head"], fmt["money"]
-        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        percent = workbook.add_format({"num_format": "0.00"})  # discounts are stored in percent
-        sheet = workbook.add_worksheet(self.env._("QPA Log"))
+        money, when = fmt["money"], fmt["datetime"]
+        percent = fmt["percent_number"]  # discounts are stored in percent
         headers = [
             self.env._("Quotation"),
             self.env._("Customer"),
@@ -32,9 +30,11 @@ class QpaLogXlsx(models.AbstractModel):
             self.env._("Lead Time (Days)"),
             self.env._("Comment"),
         ]
-        sheet.write_row(0, 0, headers, head)
+        sheet = self._scp_sheet(
+            workbook, self.env._("QPA Log"), headers, [(0, 2, 22), (3, 10, 16), (11, 11, 40)]
+        )
         logs = objs.sorted(lambda log: (log.requested_date or fields.Datetime.now(), log.id))
-        for row, log in enumerate(logs, start=1):
+        for row, log in enumerate(self._scp_stream(logs), start=1):
             self._scp_text(sheet, row, 0, log.order_id.name)
             self._scp_text(sheet, row, 1, log.partner_id.display_name)
             self._scp_text(sheet, row, 2, log.user_id.name)
@@ -51,8 +51,4 @@ class QpaLogXlsx(models.AbstractModel):
             if log.state in ("approved", "rejected"):
                 sheet.write_number(row, 10, round(log.lead_time_days, 1))
             self._scp_text(sheet, row, 11, log.comment)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(logs), 1), len(headers) - 1)
-        sheet.set_column(0, 2, 22)
-        sheet.set_column(3, 10, 16)
-        sheet.set_column(11, 11, 40)
+        self._scp_autofilter(sheet, len(logs), len(headers))

@@ -3,14 +3,32 @@ from collections import defaultdict
 from odoo import models
 from odoo.tools import split_every
 
-# Parent records (commits, forecasts) whose lines one SQL query reads (see _scp_children).
+# Parent records (commits, forecasts) whose lines one SQL query reads (see _scp_children), records one
+# batch reads (see _scp_stream).
 STREAM_BATCH = 500
+
+# The named cell formats every playbook sheet picks from (see _scp_formats).
+XLSX_FORMATS = {
+    "head": {"bold": True, "bg_color": "#D9E1F2", "border": 1},
+    "money": {"num_format": "#,##0.00"},
+    # a ratio shown as a percentage (0.5 is 50.0%)
+    "percent": {"num_format": "0.0%"},
+    # a number that is already a percentage (the QPA discounts are stored in percent)
+    "percent_number": {"num_format": "0.00"},
+    "date": {"num_format": "yyyy-mm-dd"},
+    "month": {"num_format": "yyyy-mm"},
+    "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
+    "late": {"font_color": "#C00000", "bold": True},
+}
 
 
 class ScpXlsxReportMixin(models.AbstractModel):
-    """What the playbook's XLSX reports share: the records printed, the workbook, the cell formats.
+    """What the playbook's XLSX reports share: the records printed, the workbook, the cell formats (one
+    dict of named formats per workbook), a sheet's header row, frozen panes, filter and column widths, the
+    writing of user text and the reading of the records in batches.
 
-    User text is always text: the workbook does not turn strings into formulas or links.
+    User text is always text: the workbook does not turn strings into formulas or links, and the reports
+    write it with ``write_string`` (``_scp_text``).
 
     The workbook runs in xlsxwriter's ``constant_memory`` mode: each row goes to a temporary file as soon as
     the next one starts, so a report of 100,000 lines does not hold them in memory. Rows must therefore be
@@ -37,21 +55,42 @@ class ScpXlsxReportMixin(models.AbstractModel):
         return {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
     def _scp_formats(self, workbook):
-        """The header, money, percent, date and month formats every playbook sheet uses."""
-        return {
-            "head": workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1}),
-            "money": workbook.add_format({"num_format": "#,##0.00"}),
-            "percent": workbook.add_format({"num_format": "0.0%"}),
-            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-            "month": workbook.add_format({"num_format": "yyyy-mm"}),
-        }
+        """The named cell formats of the playbook's sheets, built once per workbook (xlsxwriter keeps every
+        format it is given: a report asks for this dict as often as it likes)."""
+        formats = getattr(workbook, "scp_formats", None)
+        if formats is None:
+            formats = workbook.scp_formats = {
+                name: workbook.add_format(properties) for name, properties in XLSX_FORMATS.items()
+            }
+        return formats
 
-    def _scp_text(self, sheet, row, col, value, cell_format=None):
-        """Write user text as text (never a formula or a link); an empty value leaves the cell blank."""
-        if value:
-            sheet.write_string(row, col, value, cell_format)
+    def _scp_sheet(self, workbook, name, headers, widths=()):
+        """A new sheet with its header row (frozen) and column widths: ``widths`` are
+        ``(first_col, last_col, width)``. Close it with ``_scp_autofilter`` once its rows are written."""
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, headers, self._scp_formats(workbook)["head"])
+        sheet.freeze_panes(1, 0)
+        for first, last, width in widths:
+            sheet.set_column(first, last, width)
+        return sheet
+
+    def _scp_autofilter(self, sheet, last_row, columns):
+        """The filter buttons on the header row of ``columns`` columns, over the rows down to ``last_row``."""
+        sheet.autofilter(0, 0, max(last_row, 1), columns - 1)
+
+    def _scp_text(self, sheet, row, col, value, cell_format=None, blank=True):
+        """Write user text as text (never a formula or a link). An empty value leaves the cell blank, or
+        writes an empty text with ``blank=False``."""
+        if value or not blank:
+            sheet.write_string(row, col, value or "", cell_format)
         else:
             sheet.write_blank(row, col, None, cell_format)
+
+    def _scp_stream(self, records, batch=STREAM_BATCH):
+        """Each of ``records`` in their order, read ``batch`` at a time: a batch prefetches its own records
+        and their related ones only, so a report reads neither one record per row nor all of them at once."""
+        for start in range(0, len(records), batch):
+            yield from records[start : start + batch].with_prefetch()
 
     def _scp_rows(self, model, domain, fnames, order=None):
         """The stored fields ``fnames`` of the records of ``model`` matching ``domain``, as tuples read in

@@ -1,3 +1,4 @@
+from . import scp_snapshot_wizard_mixin
 from . import crm_lead_probability_override_wizard
 from . import crm_lead_stage_force_wizard
 from . import commit_wizard

@@ -12,10 +12,8 @@ class ScpCommitWizard(models.TransientModel):
 
     _name = "scp.commit.wizard"
     _description = "Weekly Commit Wizard"
-    _inherit = ["scp.salesperson.mixin"]
+    _inherit = ["scp.snapshot.wizard.mixin"]
 
-    user_id = fields.Many2one(default=lambda self: self.env.user, readonly=False)
-    team_id = fields.Many2one(compute="_compute_team_id", readonly=False, store=True)
     week_start = fields.Date(string="Week of", default=lambda self: self._default_week_start(), required=True)
     line_ids = fields.One2many("scp.commit.wizard.line", "wizard_id", string="Deals")
     commit_week = fields.Monetary(compute="_compute_totals", string="Commit (week)")
@@ -66,8 +64,7 @@ class ScpCommitWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "line_ids" in fields_list and not values.get("line_ids"):
-            user_id = values.get("user_id") or self.env.context.get("default_user_id")
-            user = self.env["res.users"].browse(user_id if isinstance(user_id, int) else self.env.uid)
+            user = self._wizard_user(values)
             monday = values.get("week_start") or self._default_week_start()
             values["line_ids"] = [
                 fields.Command.create({"lead_id": lead.id, "category": lead.forecast_category})
@@ -85,12 +82,7 @@ class ScpCommitWizard(models.TransientModel):
             {"lead_id": line.lead_id.id, "category": line.category} for line in self.line_ids if line.lead_id
         ]
         commit = self.env["scp.sales.commit"]._submit(self.user_id, self.team_id, self.week_start, lines)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "scp.sales.commit",
-            "res_id": commit.id,
-            "view_mode": "form",
-        }
+        return self._open_snapshot(commit)
 
 
 class ScpCommitWizardLine(models.TransientModel):

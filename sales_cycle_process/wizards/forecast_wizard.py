@@ -10,10 +10,8 @@ class ScpForecastWizard(models.TransientModel):
 
     _name = "scp.forecast.wizard"
     _description = "Monthly Forecast Wizard"
-    _inherit = ["scp.salesperson.mixin"]
+    _inherit = ["scp.snapshot.wizard.mixin"]
 
-    user_id = fields.Many2one(default=lambda self: self.env.user, readonly=False)
-    team_id = fields.Many2one(compute="_compute_team_id", readonly=False, store=True)
     month = fields.Date(default=lambda self: month_start(fields.Date.context_today(self)), required=True)
     comment = fields.Text()
     line_ids = fields.One2many("scp.forecast.wizard.line", "wizard_id", string="Months")
@@ -32,8 +30,7 @@ class ScpForecastWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "line_ids" in fields_list and not values.get("line_ids"):
-            user_id = values.get("user_id") or self.env.context.get("default_user_id")
-            user = self.env["res.users"].browse(user_id if isinstance(user_id, int) else self.env.uid)
+            user = self._wizard_user(values)
             first = sane_date(
                 self.env,
                 values.get("month") or month_start(fields.Date.context_today(self)),
@@ -49,12 +46,7 @@ class ScpForecastWizard(models.TransientModel):
         forecast = self.env["scp.sales.forecast"]._submit(
             self.user_id, self.team_id, self.month, lines, self.comment
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "scp.sales.forecast",
-            "res_id": forecast.id,
-            "view_mode": "form",
-        }
+        return self._open_snapshot(forecast)
 
 
 class ScpForecastWizardLine(models.TransientModel):
