@@ -418,7 +418,7 @@ def bench_cadence(env, measure, scale):
 def bench_team_forecast(env, measure, scale):
     """The team's 12-month forecast (every member's open deals per month, overdue in the first month) against
     one raw SQL GROUP BY over crm_lead producing the same totals."""
-    from odoo.addons.sales_cycle_process.models.sales_forecast import FORECAST_MONTHS
+    from odoo.addons.sales_cycle_process.models.scp_sales_forecast import FORECAST_MONTHS
     from odoo.addons.sales_cycle_process.tools.periods import months_ahead
 
     total = max(1000, round(100000 * scale))

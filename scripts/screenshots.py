@@ -238,10 +238,10 @@ def screens(odoo):
             ".o_form_view .o_notebook",
             [(".o_notebook .nav-link", "Exit Criteria")],
         ),
-        ("cadence_compliance.png", f"/odoo/action-{MODULE}.action_scp_cadence_state", ".o_data_row", []),
+        ("cadence_compliance.png", f"/odoo/action-{MODULE}.scp_cadence_state_action", ".o_data_row", []),
         (
             "visit_report.png",
-            f"/odoo/action-{MODULE}.action_scp_visit_report/{ref('demo_playbook_visit_report_deco')}",
+            f"/odoo/action-{MODULE}.scp_visit_report_action/{ref('demo_playbook_visit_report_deco')}",
             ".o_form_view .o_form_sheet",
             [],
         ),

@@ -34,10 +34,13 @@ BEFORE = os.environ.get("SCP_UPGRADE_BEFORE")
 
 # What a database installed before a noupdate change holds: {xml id: {column: old value}} (SQL).
 # 5c1f72c gave the QPA tier definitions a comment prefilled "Approved." (databases from before keep none).
+# Each entry is put back only when the database comes from a version before the one that brought the fix
+# (AGED_BEFORE): a database of that version already has it, and no migration script of it runs again.
 AGED = {
     f"{ADDON}.qpa_tier_sales_manager": {"has_comment": False, "comment_approve_default": None},
     f"{ADDON}.qpa_tier_managing_director": {"has_comment": False, "comment_approve_default": None},
 }
+AGED_BEFORE = "18.0.1.1.0"
 
 # Settings 18.0.2.0.0 moved from ir.config_parameter to every company: {old key: res.company field}
 # (migrations/18.0.2.0.0/post-10-settings.py deletes the parameters).
@@ -60,6 +63,33 @@ MOVED_SETTINGS = {
 
 # Rows a migration removes on purpose: {table: reason}. Empty: no version deletes data.
 DELETED_ON_PURPOSE = {}
+
+# XML ids whose records a version removes on purpose: {xml id (old name): reason}. The XML ids of fields,
+# selections and SQL constraints are Odoo's bookkeeping of the code (a removed field loses its own).
+XMLIDS_REMOVED_ON_PURPOSE = {
+    "demo_aftersales_param_production_email": "18.0.2.0.0: the setting is the company's (post-10-settings)",
+    "demo_aftersales_param_access_text": "18.0.2.0.0: the setting is the company's (post-10-settings)",
+    "access_sale_corrective_action_engineer": "18.0.2.0.0: a read-only row the salesman group overrode",
+    "access_scp_visit_report_sales_admin": "18.0.2.0.0: a read-only row the salesman group overrode",
+}
+CODE_MODELS = ("ir.model.fields", "ir.model.fields.selection", "ir.model.constraint")
+
+
+def renames():
+    """The renames of 18.0.2.0.0 (models, tables, columns, XML ids) as its migration script applies them:
+    ``new_name(old identifier)``; identity when the script is absent."""
+    import importlib.util
+
+    path = ADDON_DIR / "migrations" / "18.0.2.0.0" / "pre-10-names.py"
+    if not path.exists():
+        return lambda name: name
+    spec = importlib.util.spec_from_file_location("scp_pre_10_names", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.new_name
+
+
+new_name = renames()
 
 
 # --- step 2: the snapshot before the upgrade (plain SQL: the old code's models are not loaded) -------
@@ -133,11 +163,37 @@ def snapshot(cr):
     settings = dict(cr.fetchall())
     cr.execute("SELECT latest_version FROM ir_module_module WHERE name = %s", [ADDON])
     version = cr.fetchone()[0]
-    return {"version": version, "ids": ids, "values": values, "settings": settings}
+    cr.execute("SELECT name, model, res_id FROM ir_model_data WHERE module = %s", [ADDON])
+    xmlids = {name: [model, res_id] for name, model, res_id in cr.fetchall()}
+    mail = {}
+    for table, column in (
+        ("mail_message", "model"),
+        ("mail_activity", "res_model"),
+        ("mail_followers", "res_model"),
+        ("ir_attachment", "res_model"),
+    ):
+        cr.execute(f'SELECT "{column}", count(*) FROM "{table}" WHERE "{column}" IS NOT NULL GROUP BY 1')
+        mail[table] = dict(cr.fetchall())
+    return {
+        "version": version,
+        "ids": ids,
+        "values": values,
+        "settings": settings,
+        "xmlids": xmlids,
+        "mail": mail,
+    }
+
+
+def version_key(version):
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 def age(cr):
     """Put back the values an older database holds for the records listed in ``AGED``."""
+    cr.execute("SELECT latest_version FROM ir_module_module WHERE name = %s", [ADDON])
+    installed = cr.fetchone()[0] or ""
+    if version_key(installed) >= version_key(AGED_BEFORE):
+        return
     for xmlid, columns in AGED.items():
         module, name = xmlid.split(".")
         cr.execute("SELECT model, res_id FROM ir_model_data WHERE module = %s AND name = %s", [module, name])
@@ -254,17 +310,19 @@ class TestUpgrade(TransactionCase):
 
     def test_no_row_was_lost(self):
         after = snapshot(self.cr)
-        for table, ids in self.before["ids"].items():
-            if table in DELETED_ON_PURPOSE:
+        for old_table, ids in self.before["ids"].items():
+            if old_table in DELETED_ON_PURPOSE:
                 continue
+            table = new_name(old_table)
             with self.subTest(table=table):
-                self.assertIn(table, after["ids"], f"table {table} is gone")
+                self.assertIn(table, after["ids"], f"table {table} (before: {old_table}) is gone")
                 lost = sorted(set(ids) - set(after["ids"][table]))
                 self.assertFalse(lost, f"{len(lost)} rows of {table} lost in the upgrade: {lost[:20]}")
 
     def test_what_users_entered_is_unchanged(self):
         after = snapshot(self.cr)
-        for table, rows in self.before["values"].items():
+        for old_table, rows in self.before["values"].items():
+            table = new_name(old_table)
             model = next((m for m in self.env.registry.values() if m._table == table), None)
             if model is None:
                 continue
@@ -279,9 +337,9 @@ class TestUpgrade(TransactionCase):
                 if now is None:
                     continue  # a lost row is test_no_row_was_lost's failure
                 changed = {
-                    col: (old, now.get(col))
+                    new_name(col): (old, now.get(new_name(col)))
                     for col, old in values.items()
-                    if col in data_cols and now.get(col, old) != old
+                    if new_name(col) in data_cols and now.get(new_name(col), old) != old
                 }
                 self.assertFalse(changed, f"{table} {rec_id}: values changed by the upgrade: {changed}")
         kept = {key: value for key, value in self.before["settings"].items() if key not in MOVED_SETTINGS}
@@ -319,6 +377,44 @@ class TestUpgrade(TransactionCase):
                     self.assertEqual(value, expected, f"{company.name}: {fname}")
         self.cr.execute("SELECT key FROM ir_config_parameter WHERE key = ANY(%s)", [list(MOVED_SETTINGS)])
         self.assertFalse(self.cr.fetchall(), "the moved parameters are deleted")
+
+    def test_records_keep_their_xml_ids(self):
+        """Renamed models and XML ids (18.0.2.0.0): each record of the addon is found under its new XML id,
+        with the same database id, so links, a company's edits to noupdate records and history stay."""
+        after = snapshot(self.cr)["xmlids"]
+        lost, moved = [], []
+        for old, (model, res_id) in self.before.get("xmlids", {}).items():
+            if old in XMLIDS_REMOVED_ON_PURPOSE or model in CODE_MODELS:
+                continue
+            now = after.get(new_name(old))
+            if now is None:
+                lost.append(f"{old} -> {new_name(old)}")
+            elif now != [new_name(model), res_id]:
+                moved.append(f"{old}: {model},{res_id} -> {now}")
+        self.assertFalse(lost, "XML ids lost in the upgrade:\n" + "\n".join(sorted(lost)))
+        self.assertFalse(moved, "records replaced in the upgrade:\n" + "\n".join(sorted(moved)))
+
+    def test_history_follows_the_renamed_models(self):
+        """Messages, activities, followers and attachments of the renamed models' records stay with them."""
+        after = snapshot(self.cr)["mail"]
+        for table, counts in self.before.get("mail", {}).items():
+            for model, count in counts.items():
+                if new_name(model) == model:
+                    continue
+                with self.subTest(table=table, model=model):
+                    self.assertFalse(after[table].get(model), f"{table} still names the old model {model}")
+                    self.assertEqual(after[table].get(new_name(model)), count, f"{table} of {model}")
+
+    def test_renamed_code_still_runs(self):
+        """The noupdate scheduled action and mail templates name the renamed methods and fields."""
+        cron = self.env.ref(f"{ADDON}.ir_cron_after_sales_followups")
+        self.assertNotIn("aftersales", cron.code)
+        cron.method_direct_trigger()
+        for template in self.env["mail.template"].search([("model", "in", ["sale.order"])]):
+            self.assertNotIn("aftersales", template.body_html or "", template.name)
+        order = self.env["sale.order"].search([("state", "=", "sale")], limit=1)
+        template = self.env.ref(f"{ADDON}.mail_template_after_sales_welcome_soft_copy")
+        self.assertTrue(template._render_field("body_html", order.ids)[order.id])
 
     def test_noupdate_records_match_the_data_files(self):
         wrong = []

@@ -4,21 +4,21 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .cron_guard import commit_progress, single_run
+from ..tools.cron import commit_progress, single_run
 
 _logger = logging.getLogger(__name__)
 
 CRON_BATCH = 500
-AFTERSALES_LOCK = "sales_cycle_process.aftersales_followups"
+AFTER_SALES_LOCK = "sales_cycle_process.after_sales_followups"
 # What the after-sales flow records on an order: set by the server only, never by a client.
-AFTERSALES_SERVER_FIELDS = frozenset(
+AFTER_SALES_SERVER_FIELDS = frozenset(
     {
-        "aftersales_ack_sent",
+        "after_sales_ack_sent",
         "welcome_letter_sent",
-        "aftersales_check_done",
-        "aftersales_check_sent",
-        "aftersales_satisfaction_planned",
-        "aftersales_support_handover",
+        "after_sales_check_done",
+        "after_sales_check_sent",
+        "after_sales_satisfaction_planned",
+        "after_sales_support_handover",
         "satisfaction_state",
     }
 )
@@ -34,17 +34,17 @@ class SaleOrder(models.Model):
         tracking=True,
         help="Who uses the equipment, when the order comes through a distributor (the order's customer).",
     )
-    aftersales_customer_id = fields.Many2one(
+    after_sales_customer_id = fields.Many2one(
         "res.partner",
         string="After-Sales Customer",
-        compute="_compute_aftersales_customer_id",
+        compute="_compute_after_sales_customer_id",
         store=True,
         help="The end user when known, otherwise the ordering customer.",
     )
     # --- contract and kind ----------------------------------------------------------------------
     is_contract = fields.Boolean(string="Contract", tracking=True)
     contract_start_date = fields.Date(tracking=True)
-    aftersales_order_type = fields.Selection(
+    after_sales_order_type = fields.Selection(
         [
             ("standard", "Standard (letter printed and boxed)"),
             ("production", "Production (soft copy to Production)"),
@@ -74,20 +74,22 @@ class SaleOrder(models.Model):
     welcome_letter_access_text = fields.Text(compute="_compute_welcome_letter_texts")
     welcome_letter_system_info = fields.Text(compute="_compute_welcome_letter_texts")
     welcome_letter_sent = fields.Boolean(string="Soft Copy Sent", readonly=True, copy=False)
-    aftersales_ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
+    after_sales_ack_sent = fields.Boolean(string="Acknowledged", readonly=True, copy=False)
     # --- follow-ups -----------------------------------------------------------------------------
     shipment_date = fields.Date(tracking=True, copy=False)
-    aftersales_check_done = fields.Boolean(string="Distributor Check Done", readonly=True, copy=False)
-    aftersales_check_sent = fields.Boolean(
+    after_sales_check_done = fields.Boolean(string="Distributor Check Done", readonly=True, copy=False)
+    after_sales_check_sent = fields.Boolean(
         string="Distributor Check E-mailed",
         readonly=True,
         copy=False,
         help="Not set when the customer has no e-mail address: the chatter says so, the salesperson calls.",
     )
-    aftersales_satisfaction_planned = fields.Boolean(
+    after_sales_satisfaction_planned = fields.Boolean(
         string="Satisfaction Call Planned", readonly=True, copy=False
     )
-    aftersales_support_handover = fields.Boolean(string="Support Handover Planned", readonly=True, copy=False)
+    after_sales_support_handover = fields.Boolean(
+        string="Support Handover Planned", readonly=True, copy=False
+    )
     satisfaction_state = fields.Selection(
         [("ok", "Operating OK"), ("not_ok", "Not OK")],
         string="Satisfaction",
@@ -97,7 +99,7 @@ class SaleOrder(models.Model):
     )
     # Accountants and stock users open orders too: the corrective actions are the sales roles' only.
     corrective_action_ids = fields.One2many(
-        "sale.corrective.action",
+        "scp.corrective.action",
         "order_id",
         string="Corrective Actions",
         groups="sales_team.group_sale_salesman",
@@ -107,21 +109,21 @@ class SaleOrder(models.Model):
     )
 
     @api.depends("end_user_partner_id", "partner_id")
-    def _compute_aftersales_customer_id(self):
+    def _compute_after_sales_customer_id(self):
         for order in self:
-            order.aftersales_customer_id = order.end_user_partner_id or order.partner_id
+            order.after_sales_customer_id = order.end_user_partner_id or order.partner_id
 
-    @api.depends("aftersales_order_type")
+    @api.depends("after_sales_order_type")
     def _compute_welcome_letter_mode(self):
         for order in self:
             order.welcome_letter_mode = (
-                "soft_copy" if order.aftersales_order_type == "production" else "print"
+                "soft_copy" if order.after_sales_order_type == "production" else "print"
             )
 
     @api.depends(
         "welcome_access_text",
         "welcome_system_info",
-        "order_line.product_id.aftersales_system_info",
+        "order_line.product_id.after_sales_system_info",
         "company_id.after_sales_website_access_text",
     )
     def _compute_welcome_letter_texts(self):
@@ -129,14 +131,14 @@ class SaleOrder(models.Model):
             order.welcome_letter_access_text = (
                 order.welcome_access_text or order.company_id.after_sales_website_access_text or ""
             )
-            infos = order.order_line.product_id.product_tmpl_id.mapped("aftersales_system_info")
+            infos = order.order_line.product_id.product_tmpl_id.mapped("after_sales_system_info")
             order.welcome_letter_system_info = order.welcome_system_info or "\n\n".join(
                 info for info in infos if info
             )
 
     def _compute_corrective_action_count(self):
         counts = dict(
-            self.env["sale.corrective.action"]._read_group(
+            self.env["scp.corrective.action"]._read_group(
                 [("order_id", "in", self.ids)], ["order_id"], ["__count"]
             )
         )
@@ -144,10 +146,10 @@ class SaleOrder(models.Model):
             order.corrective_action_count = counts.get(order._origin, 0)
 
     # --- server-managed flags -------------------------------------------------------------------
-    def _aftersales_check_server_fields(self, vals_list):
+    def _after_sales_check_server_fields(self, vals_list):
         if self.env.su:
             return
-        forged = set().union(*(AFTERSALES_SERVER_FIELDS & set(vals) for vals in vals_list))
+        forged = set().union(*(AFTER_SALES_SERVER_FIELDS & set(vals) for vals in vals_list))
         if forged:
             names = ", ".join(sorted(self._fields[fname]._description_string(self.env) for fname in forged))
             raise AccessError(
@@ -158,14 +160,14 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._aftersales_check_server_fields(vals_list)
+        self._after_sales_check_server_fields(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._aftersales_check_server_fields([vals])
+        self._after_sales_check_server_fields([vals])
         return super().write(vals)
 
-    def _aftersales_followup_user(self):
+    def _after_sales_followup_user(self):
         """Who gets this order's follow-ups: the salesperson, or the sales team's leader when the
         salesperson is archived or missing, or the user running the step, or the administrator."""
         self.ensure_one()
@@ -174,11 +176,11 @@ class SaleOrder(models.Model):
                 return user
         return self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
 
-    def _aftersales_without_email(self):
+    def _after_sales_without_email(self):
         """The orders whose ordering customer (who gets the acknowledgment and the check) has no e-mail."""
         return self.filtered(lambda o: not o.partner_id.email)
 
-    def _aftersales_note_no_email(self, what):
+    def _after_sales_note_no_email(self, what):
         for order in self:
             order.message_post(
                 body=self.env._(
@@ -194,26 +196,26 @@ class SaleOrder(models.Model):
     def _action_confirm(self):
         res = super()._action_confirm()
         # each order follows the after-sales settings of its own company
-        self.filtered("company_id.after_sales_ack_on_confirm")._aftersales_send_acknowledgment()
-        self.filtered(lambda o: o.aftersales_order_type == "support")._aftersales_plan_handover()
+        self.filtered("company_id.after_sales_ack_on_confirm")._after_sales_send_acknowledgment()
+        self.filtered(lambda o: o.after_sales_order_type == "support")._after_sales_plan_handover()
         return res
 
-    def _aftersales_send_acknowledgment(self):
+    def _after_sales_send_acknowledgment(self):
         template = self.env.ref(
-            "sales_cycle_process.mail_template_aftersales_acknowledgment", raise_if_not_found=False
+            "sales_cycle_process.mail_template_after_sales_acknowledgment", raise_if_not_found=False
         )
         if not template:
             return
-        todo = self.filtered(lambda o: not o.aftersales_ack_sent)
-        no_email = todo._aftersales_without_email()
-        no_email._aftersales_note_no_email(self.env._("The order acknowledgment"))
+        todo = self.filtered(lambda o: not o.after_sales_ack_sent)
+        no_email = todo._after_sales_without_email()
+        no_email._after_sales_note_no_email(self.env._("The order acknowledgment"))
         sent = todo - no_email
         for order in sent:
             order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-        sent.sudo().aftersales_ack_sent = True
+        sent.sudo().after_sales_ack_sent = True
 
-    def _aftersales_plan_handover(self):
-        orders = self.filtered(lambda o: not o.aftersales_support_handover)
+    def _after_sales_plan_handover(self):
+        orders = self.filtered(lambda o: not o.after_sales_support_handover)
         if not orders:
             return
         # the support user of each order's company, if set and active
@@ -228,7 +230,7 @@ class SaleOrder(models.Model):
         orders -= without
         if not orders:
             return
-        activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_handover")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_after_sales_handover")
         Activity = self.env["mail.activity"]
         Activity._scp_create_activities(
             [
@@ -236,13 +238,13 @@ class SaleOrder(models.Model):
                     order,
                     activity_type,
                     order.company_id.sudo().after_sales_support_user_id,
-                    self.env._("Send the website login to %s", order.aftersales_customer_id.display_name),
+                    self.env._("Send the website login to %s", order.after_sales_customer_id.display_name),
                     fields.Date.context_today(self),
                 )
                 for order in orders
             ]
         )
-        orders.sudo().aftersales_support_handover = True
+        orders.sudo().after_sales_support_handover = True
 
     # --- welcome letter -------------------------------------------------------------------------
     def _check_welcome_letter_allowed(self):
@@ -275,7 +277,7 @@ class SaleOrder(models.Model):
                     "before sending a soft copy of the welcome letter."
                 )
             )
-        template = self.env.ref("sales_cycle_process.mail_template_aftersales_welcome_soft_copy")
+        template = self.env.ref("sales_cycle_process.mail_template_after_sales_welcome_soft_copy")
         report = self.env.ref("sales_cycle_process.action_report_welcome_letter")
         for order in self:
             address = order.company_id.after_sales_production_email
@@ -301,8 +303,8 @@ class SaleOrder(models.Model):
         return True
 
     # --- satisfaction outcome -------------------------------------------------------------------
-    def _aftersales_satisfaction_activities(self):
-        activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
+    def _after_sales_satisfaction_activities(self):
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_after_sales_satisfaction")
         return self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
 
     def _check_satisfaction_allowed(self):
@@ -319,7 +321,7 @@ class SaleOrder(models.Model):
     def action_satisfaction_ok(self):
         self._check_satisfaction_allowed()
         for order in self:
-            order._aftersales_satisfaction_activities().action_feedback(
+            order._after_sales_satisfaction_activities().action_feedback(
                 feedback=self.env._("Equipment operating OK: pleased to be of service.")
             )
         self.sudo().satisfaction_state = "ok"
@@ -327,17 +329,17 @@ class SaleOrder(models.Model):
 
     def action_satisfaction_not_ok(self):
         self._check_satisfaction_allowed()
-        self._aftersales_satisfaction_activities().action_feedback(
+        self._after_sales_satisfaction_activities().action_feedback(
             feedback=self.env._("Equipment not operating OK: corrective action started.")
         )
         self.sudo().satisfaction_state = "not_ok"
         today = fields.Date.context_today(self)
-        actions = self.env["sale.corrective.action"].create(
+        actions = self.env["scp.corrective.action"].create(
             [
                 {
                     "name": self.env._("Corrective action for %s", order.name),
                     "order_id": order.id,
-                    "owner_id": order._aftersales_followup_user().id,
+                    "owner_id": order._after_sales_followup_user().id,
                     "date_due": today + timedelta(days=14),
                     "description": self.env._("The customer reports the equipment is not operating OK."),
                 }
@@ -347,7 +349,7 @@ class SaleOrder(models.Model):
         if len(actions) == 1:
             return {
                 "type": "ir.actions.act_window",
-                "res_model": "sale.corrective.action",
+                "res_model": "scp.corrective.action",
                 "res_id": actions.id,
                 "view_mode": "form",
                 "target": "current",
@@ -357,7 +359,7 @@ class SaleOrder(models.Model):
     def action_view_corrective_actions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sales_cycle_process.action_sale_corrective_action"
+            "sales_cycle_process.scp_corrective_action_action"
         )
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"default_order_id": self.id}
@@ -365,7 +367,7 @@ class SaleOrder(models.Model):
 
     # --- scheduled follow-ups -------------------------------------------------------------------
     @api.model
-    def _aftersales_followup_domain(self, flag, days, company):
+    def _after_sales_followup_domain(self, flag, days, company):
         """The orders of ``company`` whose step (``flag``) is due ``days`` after shipment, outside the
         company's excepted team."""
         today = fields.Date.context_today(self)
@@ -382,8 +384,8 @@ class SaleOrder(models.Model):
         return domain
 
     @api.model
-    @single_run(AFTERSALES_LOCK)
-    def _cron_aftersales_followups(self, batch_size=CRON_BATCH):
+    @single_run(AFTER_SALES_LOCK)
+    def _cron_after_sales_followups(self, batch_size=CRON_BATCH):
         """Distributor check at shipment + N days, satisfaction call at shipment + M days.
 
         Idempotent: each step sets its flag on the order, so a second run finds nothing to do.
@@ -403,8 +405,8 @@ class SaleOrder(models.Model):
                             ("state", "=", "sale"),
                             ("shipment_date", "!=", False),
                             "|",
-                            ("aftersales_check_done", "=", False),
-                            ("aftersales_satisfaction_planned", "=", False),
+                            ("after_sales_check_done", "=", False),
+                            ("after_sales_satisfaction_planned", "=", False),
                         ],
                         ["company_id"],
                     )
@@ -416,18 +418,18 @@ class SaleOrder(models.Model):
             *(
                 (
                     company,
-                    "aftersales_check_done",
+                    "after_sales_check_done",
                     company.after_sales_followup_days,
-                    "_aftersales_distributor_check",
+                    "_after_sales_distributor_check",
                 )
                 for company in companies
             ),
             *(
                 (
                     company,
-                    "aftersales_satisfaction_planned",
+                    "after_sales_satisfaction_planned",
                     company.after_sales_satisfaction_days,
-                    "_aftersales_plan_satisfaction_call",
+                    "_after_sales_plan_satisfaction_call",
                 )
                 for company in companies
             ),
@@ -436,7 +438,7 @@ class SaleOrder(models.Model):
         for company, flag, days, method in steps:
             while True:
                 domain = [
-                    *self._aftersales_followup_domain(flag, days, company),
+                    *self._after_sales_followup_domain(flag, days, company),
                     ("id", "not in", failed.ids),
                 ]
                 orders = self.search(domain, limit=batch_size)
@@ -455,27 +457,27 @@ class SaleOrder(models.Model):
                 remaining = sum(
                     self.search_count(
                         [
-                            *self._aftersales_followup_domain(step_flag, step_days, step_company),
+                            *self._after_sales_followup_domain(step_flag, step_days, step_company),
                             ("id", "not in", failed.ids),
                         ]
                     )
                     for step_company, step_flag, step_days, _method in steps
                 )
-                if not commit_progress(self.env, AFTERSALES_LOCK, done, remaining):
+                if not commit_progress(self.env, AFTER_SALES_LOCK, done, remaining):
                     return
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
-    def _aftersales_distributor_check(self):
+    def _after_sales_distributor_check(self):
         """Post the distributor check and plan its reminder; returns the orders done.
 
         A customer without an e-mail address gets no mail: the chatter says so, the reminder to call is
         planned and the step is done, but the check is not marked e-mailed."""
         if not self:
             return self
-        template = self.env.ref("sales_cycle_process.mail_template_aftersales_distributor_check")
-        activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_reminder")
+        template = self.env.ref("sales_cycle_process.mail_template_after_sales_distributor_check")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_after_sales_reminder")
         today = fields.Date.context_today(self)
-        no_email = self._aftersales_without_email()
+        no_email = self._after_sales_without_email()
         Activity = self.env["mail.activity"]
         done = self.browse()
         # one savepoint per order, for its mail and its reminder together: an order that fails is
@@ -484,7 +486,7 @@ class SaleOrder(models.Model):
             try:
                 with self.env.cr.savepoint():
                     if order in no_email:
-                        order._aftersales_note_no_email(self.env._("The distributor check"))
+                        order._after_sales_note_no_email(self.env._("The distributor check"))
                     else:
                         order.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
                     Activity._scp_create_activities(
@@ -492,10 +494,10 @@ class SaleOrder(models.Model):
                             Activity._scp_activity_vals(
                                 order,
                                 activity_type,
-                                order._aftersales_followup_user(),
+                                order._after_sales_followup_user(),
                                 self.env._(
                                     "Contact %s: has everything been received in good order?",
-                                    order.aftersales_customer_id.display_name,
+                                    order.after_sales_customer_id.display_name,
                                 ),
                                 today,
                             )
@@ -505,16 +507,16 @@ class SaleOrder(models.Model):
                 _logger.warning("After-sales distributor check failed for %s", order.name, exc_info=True)
                 continue
             done |= order
-        done.sudo().write({"aftersales_check_done": True})
-        (done - no_email).sudo().write({"aftersales_check_sent": True})
+        done.sudo().write({"after_sales_check_done": True})
+        (done - no_email).sudo().write({"after_sales_check_sent": True})
         return done
 
-    def _aftersales_plan_satisfaction_call(self):
+    def _after_sales_plan_satisfaction_call(self):
         """Plan the satisfaction calls (due 90 days after shipment); returns the orders done. An order
         whose call cannot be planned is logged and left out (the next run retries it)."""
         if not self:
             return self
-        activity_type = self.env.ref("sales_cycle_process.mail_activity_aftersales_satisfaction")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_after_sales_satisfaction")
         today = fields.Date.context_today(self)
         Activity = self.env["mail.activity"]
 
@@ -528,10 +530,10 @@ class SaleOrder(models.Model):
                 Activity._scp_activity_vals(
                     order,
                     activity_type,
-                    order._aftersales_followup_user(),
+                    order._after_sales_followup_user(),
                     self.env._(
                         "Satisfaction call: is the equipment of %s operating OK?",
-                        order.aftersales_customer_id.display_name,
+                        order.after_sales_customer_id.display_name,
                     ),
                     max(today, order.shipment_date + timedelta(days=90)),
                 )
@@ -540,5 +542,5 @@ class SaleOrder(models.Model):
             on_error=log_failure,
         )
         done = self.browse(activities.mapped("res_id"))
-        done.sudo().aftersales_satisfaction_planned = True
+        done.sudo().after_sales_satisfaction_planned = True
         return done

@@ -45,7 +45,7 @@ QPA_PROTECTED_FIELDS = {
 # context keys of tier validation that skip one of its checks: never honoured on sale orders (a client
 # may send any context, also into the server's sudo calls; the addon itself never sets them)
 QPA_UNTRUSTED_CONTEXT_KEYS = ("skip_validation_check", "skip_check_state_condition")
-QPA_ACTIVITY_TYPE = "sales_cycle_process.mail_act_qpa_approval"
+QPA_ACTIVITY_TYPE = "sales_cycle_process.mail_activity_type_qpa_approval"
 
 
 class SaleOrder(models.Model):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .cron_guard import single_run
+from ..tools.cron import single_run
 
 _logger = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ class TierReview(models.Model):
         )
         orders = self.env["sale.order"].browse(set(reviews.mapped("res_id"))).exists()
         orders = orders.filtered(lambda o: o.qpa_required and o.state in ("draft", "sent"))
-        activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_qpa_approval")
         Activity = self.env["mail.activity"]
         existing = Activity.search(
             [

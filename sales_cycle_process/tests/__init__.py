@@ -1,9 +1,9 @@
 # Odoo's test runner (odoo-bin --test-enable, OCA's CI, runbot) runs the test modules imported here;
 # pytest-odoo finds the same files by name. test_odoo_runner.py checks that none is left out.
 from . import test_activity_planning
-from . import test_aftersales_followups
-from . import test_aftersales_satisfaction
-from . import test_aftersales_welcome_letter
+from . import test_after_sales_followups
+from . import test_after_sales_satisfaction
+from . import test_after_sales_welcome_letter
 from . import test_cadence_schedule
 from . import test_commit_wizard_tour
 from . import test_cron_robustness
@@ -23,7 +23,7 @@ from . import test_roles
 from . import test_security_matrix
 from . import test_settings_multi_company
 from . import test_timezone_currency
-from . import test_trust_aftersales
+from . import test_trust_after_sales
 from . import test_trust_cadence
 from . import test_trust_ladder
 from . import test_trust_qpa_confirm

@@ -12,7 +12,7 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 _logger = logging.getLogger(__name__)
 
-LOGGER = "odoo.addons.sales_cycle_process.models.visit_cadence"
+LOGGER = "odoo.addons.sales_cycle_process.models.scp_cadence_rule"
 START = date(2026, 3, 2)
 
 

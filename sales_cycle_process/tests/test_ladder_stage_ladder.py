@@ -52,13 +52,11 @@ class TestLadderWalk(LadderCase):
         self.assertIn("Lead followed up", str(err.exception))
 
         with self.assertRaises(AccessError):
-            self.env["crm.lead.stage.force.wizard"].with_user(self.salesperson).create(
+            self.env["scp.stage.force.wizard"].with_user(self.salesperson).create(
                 {"lead_id": lead.id, "stage_id": self.stages[1].id, "reason": "please"}
             )
         wizard_form = Form(
-            self.env["crm.lead.stage.force.wizard"]
-            .with_user(self.manager)
-            .with_context(default_lead_id=lead.id)
+            self.env["scp.stage.force.wizard"].with_user(self.manager).with_context(default_lead_id=lead.id)
         )
         wizard_form.stage_id = self.stages[1]
         self.assertIn("Lead followed up", wizard_form.missing)
@@ -105,7 +103,7 @@ class TestLadderWalk(LadderCase):
     def test_manager_overrides_probability_with_reason_in_chatter(self):
         lead = self._new_lead(stage=self.stages[1])
         with self.assertRaises(AccessError):
-            self.env["crm.lead.probability.override.wizard"].with_user(self.salesperson).create(
+            self.env["scp.probability.override.wizard"].with_user(self.salesperson).create(
                 {"lead_id": lead.id, "probability": 40, "reason": "x"}
             )
         action = lead.with_user(self.manager).action_ladder_open_probability_override()
@@ -306,7 +304,7 @@ class TestLadderRightsAndInput(LadderCase):
         with self.assertRaises(AccessError):
             stage.with_user(self.salesperson).probability = 30
         with self.assertRaises(AccessError):
-            self.env["crm.stage.exit.criterion"].with_user(self.salesperson).create(
+            self.env["scp.stage.criterion"].with_user(self.salesperson).create(
                 {"stage_id": stage.id, "name": "Sneaky"}
             )
         with self.assertRaises(AccessError):
@@ -365,7 +363,7 @@ class TestLadderRightsAndInput(LadderCase):
         with self.assertRaisesRegex(ValidationError, "cannot be below zero"):
             self.company.engineering_review_threshold = -1
         with self.assertRaisesRegex(ValidationError, "needs a stage"):
-            self.env["crm.stage.exit.criterion"].create({"name": "Floating"})
+            self.env["scp.stage.criterion"].create({"name": "Floating"})
 
     def test_concurrent_checklist_edits_lose_nothing(self):
         colleague = new_test_user(self.env, "ladder_sp2", groups="sales_team.group_sale_salesman_all_leads")

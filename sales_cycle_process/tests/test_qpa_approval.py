@@ -288,7 +288,7 @@ class TestQpaApproval(QpaCase):
         self.assertFalse(order.qpa_required)
 
     def test_approvers_notified_with_activity_and_message(self):
-        activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_qpa_approval")
         order = self._quotation(qpa_formal_contract=True)
         order.with_user(self.salesperson).request_validation()
         activities = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
@@ -309,7 +309,7 @@ class TestQpaApproval(QpaCase):
         self.assertTrue(all("QPA approved" in (m.body or "") for m in done))
 
     def test_one_chatter_note_per_decision(self):
-        activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_qpa_approval")
         order = self._quotation(qpa_formal_contract=True)
         chatter = order.with_user(self.env.user)
 

@@ -183,7 +183,7 @@ class TestQpaGuard(QpaCase):
     def test_cancelled_quotation_closes_its_pending_qpa(self):
         order = self._quotation()
         order.with_user(self.salesperson).request_validation()
-        activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_qpa_approval")
         todos = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual(todos.user_id, self.manager)
         order.with_user(self.salesperson)._action_cancel()

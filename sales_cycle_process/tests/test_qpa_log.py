@@ -90,6 +90,6 @@ class TestQpaDemo(TransactionCase):
         md_review = md.review_ids.filtered(lambda r: r.status == "pending")
         self.assertIn(admin, md_review.reviewer_ids)
         self.assertTrue(md_review.can_review)
-        activity_type = self.env.ref("sales_cycle_process.mail_act_qpa_approval")
+        activity_type = self.env.ref("sales_cycle_process.mail_activity_type_qpa_approval")
         todos = (md | pending).activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual({(a.res_id, a.user_id) for a in todos}, {(md.id, admin), (pending.id, sandra)})

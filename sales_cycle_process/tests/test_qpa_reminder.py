@@ -17,7 +17,7 @@ class TestQpaReminder(QpaCase):
         domain = [
             ("res_model", "=", "sale.order"),
             ("res_id", "=", order.id),
-            ("activity_type_id", "=", self.env.ref("sales_cycle_process.mail_act_qpa_approval").id),
+            ("activity_type_id", "=", self.env.ref("sales_cycle_process.mail_activity_type_qpa_approval").id),
         ]
         if user:
             domain.append(("user_id", "=", user.id))

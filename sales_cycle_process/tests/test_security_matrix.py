@@ -29,7 +29,7 @@ MATRIX = {
         "manager": ALL,
         "director": ALL,
     },
-    "crm.stage.exit.criterion": {
+    "scp.stage.criterion": {
         "salesperson": "r",
         "engineer": "r",
         "admin": "r",
@@ -37,18 +37,18 @@ MATRIX = {
         "director": ALL,
     },
     # checklist lines: created by the server, ticked by the users
-    "crm.lead.criterion.check": {
+    "scp.lead.criterion.check": {
         "salesperson": "rw",
         "engineer": "rw",
         "admin": "rw",
         "manager": ALL,
         "director": ALL,
     },
-    "crm.lead.buying.influence": EVERY_USER,
-    "crm.lead.probability.override.wizard": {"manager": ALL, "director": ALL},
-    "crm.lead.stage.force.wizard": {"manager": ALL, "director": ALL},
+    "scp.buying.influence": EVERY_USER,
+    "scp.probability.override.wizard": {"manager": ALL, "director": ALL},
+    "scp.stage.force.wizard": {"manager": ALL, "director": ALL},
     "scp.ladder.settings.wizard": {"manager": ALL, "director": ALL},
-    "sale.corrective.action": {
+    "scp.corrective.action": {
         "salesperson": "rwc",
         "engineer": "rwc",
         "admin": ALL,
@@ -234,7 +234,7 @@ class TestRecordRules(TransactionCase):
                     "company_id": other.id,
                 }
             ),
-            "sale.corrective.action": self.env["sale.corrective.action"].create(
+            "scp.corrective.action": self.env["scp.corrective.action"].create(
                 {
                     "name": "Subsidiary action",
                     "owner_id": self.bob.id,

@@ -9,8 +9,8 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from ..models.sales_commit import commit_deadline_hour
-from .aftersales_common import SHIPPED, AfterSalesCase
+from ..models.scp_sales_commit import commit_deadline_hour
+from .after_sales_common import SHIPPED, AfterSalesCase
 
 CHECK_SUBJECT = "has everything been received in good order?"
 MONDAY = date(2026, 3, 9)
@@ -65,7 +65,7 @@ class TestSettingsPerCompany(AfterSalesCase):
 
     def _run_cron(self, day):
         with freeze_time(SHIPPED + timedelta(days=day)):
-            self.env["sale.order"]._cron_aftersales_followups()
+            self.env["sale.order"]._cron_after_sales_followups()
 
     def test_each_order_follows_its_company_days_and_excepted_team(self):
         order_a = self._confirmed()
@@ -86,21 +86,23 @@ class TestSettingsPerCompany(AfterSalesCase):
         self.assertFalse(self._messages(excepted_a, CHECK_SUBJECT))
         self.assertFalse(excepted_a.activity_ids)
         self._run_cron(75)
-        self.assertEqual(len(self._activities(order_a, "mail_activity_aftersales_satisfaction")), 1)
-        self.assertFalse(self._activities(order_b, "mail_activity_aftersales_satisfaction"))
+        self.assertEqual(len(self._activities(order_a, "mail_activity_type_after_sales_satisfaction")), 1)
+        self.assertFalse(self._activities(order_b, "mail_activity_type_after_sales_satisfaction"))
         self._run_cron(90)
-        self.assertEqual(len(self._activities(order_b, "mail_activity_aftersales_satisfaction")), 1)
-        self.assertEqual(len(self._activities(shared_b, "mail_activity_aftersales_satisfaction")), 1)
+        self.assertEqual(len(self._activities(order_b, "mail_activity_type_after_sales_satisfaction")), 1)
+        self.assertEqual(len(self._activities(shared_b, "mail_activity_type_after_sales_satisfaction")), 1)
 
     def test_confirmation_and_letters_follow_the_order_company(self):
-        order_a = self._order(aftersales_order_type="support")
-        order_b = self._order_b(aftersales_order_type="support")
+        order_a = self._order(after_sales_order_type="support")
+        order_b = self._order_b(after_sales_order_type="support")
         (order_a | order_b).action_confirm()
         self.assertFalse(self._messages(order_a, "we acknowledge your order"), "A: acknowledgment off")
         self.assertEqual(len(self._messages(order_b, "we acknowledge your order")), 1, "B: on")
-        self.assertFalse(self._activities(order_a, "mail_activity_aftersales_handover"), "A: no support user")
+        self.assertFalse(
+            self._activities(order_a, "mail_activity_type_after_sales_handover"), "A: no support user"
+        )
         self.assertEqual(
-            self._activities(order_b, "mail_activity_aftersales_handover").user_id, self.support_b
+            self._activities(order_b, "mail_activity_type_after_sales_handover").user_id, self.support_b
         )
         self.assertEqual(order_a.welcome_letter_access_text, "Log in at https://a.example.com")
         self.assertEqual(order_b.welcome_letter_access_text, "Log in at https://b.example.com")

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
-LOGGER = "odoo.addons.sales_cycle_process.models.visit_cadence"
+LOGGER = "odoo.addons.sales_cycle_process.models.scp_cadence_rule"
 START = date(2026, 3, 2)
 SALESMAN = "sales_team.group_sale_salesman"
 # internal users create and edit contacts (Odoo's default "Contact Creation" right)

@@ -61,7 +61,7 @@ class TestTrustLadderGate(TrustLadderCase):
 
     def test_forcing_a_stage_is_the_managers_wizard_checked_on_the_server(self):
         lead = self._new_lead()
-        Wizard = self.env["crm.lead.stage.force.wizard"]
+        Wizard = self.env["scp.stage.force.wizard"]
         for user in (self.salesperson, self.engineer, self.sales_admin):
             with self.assertRaises(AccessError):
                 Wizard.with_user(user).create(
@@ -201,11 +201,11 @@ class TestTrustLadderFields(TrustLadderCase):
         with self.assertRaisesRegex(UserError, "Override"):
             self._new_lead(user=self.salesperson, probability_override=True, probability=90)
         with self.assertRaises(AccessError):
-            self.env["crm.lead.probability.override.wizard"].with_user(self.salesperson).create(
+            self.env["scp.probability.override.wizard"].with_user(self.salesperson).create(
                 {"lead_id": lead.id, "probability": 90, "reason": "x"}
             )
         wizard = (
-            self.env["crm.lead.probability.override.wizard"]
+            self.env["scp.probability.override.wizard"]
             .with_user(self.manager)
             .create({"lead_id": lead.id, "probability": 40, "reason": "Incumbent is bankrupt"})
         )
@@ -256,7 +256,7 @@ class TestTrustLadderFields(TrustLadderCase):
         stamped = line.done_date
         # the stamps alone are ignored; re-ticking a checked line keeps who checked it
         line.with_user(self.salesperson).write({"done_user_id": self.manager.id, "done_date": "2001-01-01"})
-        self.env["crm.lead.criterion.check"].invalidate_model()
+        self.env["scp.lead.criterion.check"].invalidate_model()
         self.assertEqual((line.done_user_id, line.done_date), (self.salesperson, stamped))
         line.with_user(self.sales_admin).write({"is_done": True, "note": "Seen the order"})
         self.assertEqual(line.done_user_id, self.salesperson)
@@ -276,12 +276,12 @@ class TestTrustLadderFields(TrustLadderCase):
         criterion = self.stages[2].exit_criterion_ids[0]
         for user in (self.salesperson, self.engineer, self.sales_admin):
             with self.subTest(user=user.name), self.assertRaises(AccessError):
-                self.env["crm.lead.criterion.check"].with_user(user).create(
+                self.env["scp.lead.criterion.check"].with_user(user).create(
                     {"lead_id": lead.id, "criterion_id": criterion.id, "is_done": True}
                 )
         # a manager's line is stamped by the server too
         created = (
-            self.env["crm.lead.criterion.check"]
+            self.env["scp.lead.criterion.check"]
             .with_user(self.manager)
             .create(
                 {
@@ -409,7 +409,7 @@ class TestTrustEngineeringReview(TrustLadderCase):
 class TestTrustCriterionHistory(TrustLadderCase):
     def _stage_with_criterion(self, name="Site survey booked"):
         stage = self.env["crm.stage"].create({"name": "Survey", "probability": 15, "sequence": 15})
-        criterion = self.env["crm.stage.exit.criterion"].create({"stage_id": stage.id, "name": name})
+        criterion = self.env["scp.stage.criterion"].create({"stage_id": stage.id, "name": name})
         return stage, criterion
 
     def test_a_checked_criterion_is_archived_not_deleted_and_its_history_stays(self):
@@ -422,9 +422,7 @@ class TestTrustCriterionHistory(TrustLadderCase):
         with self.assertRaisesRegex(UserError, "archive it instead"):
             stage.with_user(self.manager).write({"exit_criterion_ids": [(2, criterion.id)]})
         # archived: it no longer gates nor counts, the line keeps who checked it
-        other = self.env["crm.stage.exit.criterion"].create(
-            {"stage_id": stage.id, "name": "Drawing approved"}
-        )
+        other = self.env["scp.stage.criterion"].create({"stage_id": stage.id, "name": "Drawing approved"})
         with self.assertRaisesRegex(UserError, "Drawing approved"):
             lead.with_user(self.salesperson).stage_id = self.stages[1]
         other.with_user(self.manager).active = False
@@ -434,7 +432,7 @@ class TestTrustCriterionHistory(TrustLadderCase):
         self.assertEqual(history.mapped("criterion_id.name"), ["Site survey booked", "Drawing approved"])
         self.assertEqual(history[0].done_user_id, self.salesperson)
         # a criterion nobody checked goes, with its empty lines
-        spare = self.env["crm.stage.exit.criterion"].create({"stage_id": self.stages[1].id, "name": "Spare"})
+        spare = self.env["scp.stage.criterion"].create({"stage_id": self.stages[1].id, "name": "Spare"})
         self.assertIn(spare, lead.criterion_check_ids.criterion_id)
         spare.with_user(self.manager).unlink()
         self.assertNotIn("Spare", lead.criterion_check_ids.mapped("criterion_id.name"))
@@ -473,11 +471,11 @@ class TestTrustLadderSettings(TrustLadderCase):
         with self.assertRaisesRegex(ValidationError, "internal user"):
             wizard.action_save()
         with self.assertRaisesRegex(ValidationError, "between 0 % and 100 %"):
-            self.env["crm.lead.probability.override.wizard"].with_user(self.manager).create(
+            self.env["scp.probability.override.wizard"].with_user(self.manager).create(
                 {"lead_id": self._new_lead().id, "probability": 120, "reason": "Sure thing"}
             )
         wizard = (
-            self.env["crm.lead.probability.override.wizard"]
+            self.env["scp.probability.override.wizard"]
             .with_user(self.manager)
             .create({"lead_id": self._new_lead().id, "probability": 20, "reason": " "})
         )
@@ -538,7 +536,7 @@ class TestTrustLadderRpc(JsonRpcAttackMixin, HttpCase):
                 self._assert_refused(self._call_kw("crm.lead", method, args, kwargs), error_class)
         check = self.lead.criterion_check_ids[0]
         reply = self._call_kw(
-            "crm.lead.criterion.check",
+            "scp.lead.criterion.check",
             "write",
             [check.ids, {"is_done": True, "done_user_id": self.env.ref("base.user_admin").id}],
         )

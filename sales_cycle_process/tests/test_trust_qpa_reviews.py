@@ -375,7 +375,7 @@ class TestTrustQpaReviews(QpaCase):
         for method in ("action_ladder_open_probability_override", "action_ladder_open_stage_force"):
             self.assertIn("res_model", self._rpc(self.manager, "crm.lead", method, lead.ids))
         self.assertIs(self._rpc(self.manager, "crm.lead", "action_set_automated_probability", lead.ids), True)
-        corrective = self.env["sale.corrective.action"].create(
+        corrective = self.env["scp.corrective.action"].create(
             {
                 "name": "Fix the filler",
                 "order_id": order.id,
@@ -384,7 +384,7 @@ class TestTrustQpaReviews(QpaCase):
             }
         )
         for method in ("action_start", "action_done", "action_reopen", "action_cancel"):
-            self.assertIs(self._rpc(self.manager, "sale.corrective.action", method, corrective.ids), True)
+            self.assertIs(self._rpc(self.manager, "scp.corrective.action", method, corrective.ids), True)
         self.assertIn(
             "domain", self._rpc(self.manager, "sale.order", "action_view_corrective_actions", order.ids)
         )
@@ -400,7 +400,7 @@ class TestTrustQpaReviews(QpaCase):
         self.assertIs(self._rpc(self.manager, "sale.order", "action_satisfaction_ok", confirmed.ids), True)
         self.assertEqual(
             self._rpc(self.manager, "sale.order", "action_satisfaction_not_ok", confirmed.ids)["res_model"],
-            "sale.corrective.action",
+            "scp.corrective.action",
         )
         commit_line = self.env["scp.commit.wizard.line"].create(
             {"wizard_id": self.env["scp.commit.wizard"].create({}).id, "lead_id": lead.id}

@@ -21,7 +21,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models.sales_commit import ScpSalesCommit
+from ..models.scp_sales_commit import ScpSalesCommit
 from .qpa_common import QpaCase
 
 SATURDAY = "2026-03-07 10:00:00"

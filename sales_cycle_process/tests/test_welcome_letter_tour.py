@@ -24,7 +24,7 @@ class TestWelcomeLetterTour(TourCase):
         distributor = self.env["res.partner"].create({"name": "Tour Distribution GmbH", "is_company": True})
         self.end_user = self.env["res.partner"].create({"name": "Tour Water Works", "is_company": True})
         product = self.env["product.product"].create(
-            {"name": "Tour Analyzer", "list_price": 9000, "aftersales_system_info": "Calibrate yearly."}
+            {"name": "Tour Analyzer", "list_price": 9000, "after_sales_system_info": "Calibrate yearly."}
         )
         self.order = self.env["sale.order"].create(
             {

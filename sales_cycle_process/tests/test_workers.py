@@ -13,11 +13,11 @@ from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from ..models.cron_guard import LOCK_NAMESPACE
-from ..models.sale_order_after_sales import AFTERSALES_LOCK
-from .aftersales_common import SHIPPED, AfterSalesCase
+from ..models.sale_order_after_sales import AFTER_SALES_LOCK
+from ..tools.cron import LOCK_NAMESPACE
+from .after_sales_common import SHIPPED, AfterSalesCase
 
-CADENCE_LOGGER = "odoo.addons.sales_cycle_process.models.visit_cadence"
+CADENCE_LOGGER = "odoo.addons.sales_cycle_process.models.scp_cadence_rule"
 
 
 @tagged("post_install", "-at_install")
@@ -84,16 +84,16 @@ class TestWorkers(AfterSalesCase):
         order = self._confirmed()
         with self._cursor() as other_worker:
             other_worker.execute(
-                "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, AFTERSALES_LOCK]
+                "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", [LOCK_NAMESPACE, AFTER_SALES_LOCK]
             )
             with (
                 freeze_time(SHIPPED + timedelta(days=14)),
                 self.assertLogs("odoo.addons.sales_cycle_process", level="WARNING") as logs,
             ):
-                self.env["sale.order"]._cron_aftersales_followups()
+                self.env["sale.order"]._cron_after_sales_followups()
             other_worker.rollback()  # the other worker is done: its lock is released
         self.assertIn("already running in another worker", logs.output[0])
-        self.assertFalse(order.aftersales_check_done)
+        self.assertFalse(order.after_sales_check_done)
         with freeze_time(SHIPPED + timedelta(days=14)):
-            self.env["sale.order"]._cron_aftersales_followups()
-        self.assertTrue(order.aftersales_check_done)
+            self.env["sale.order"]._cron_after_sales_followups()
+        self.assertTrue(order.after_sales_check_done)

@@ -58,10 +58,10 @@ def fill_new_fields(env):
     # after-sales: a distributor check done before was e-mailed when the customer had an address
     cr.execute(
         """
-        UPDATE sale_order so SET aftersales_check_sent = TRUE
+        UPDATE sale_order so SET after_sales_check_sent = TRUE
           FROM res_partner p
-         WHERE so.partner_id = p.id AND so.aftersales_check_done
-           AND so.aftersales_check_sent IS NOT TRUE AND COALESCE(p.email, '') != ''
+         WHERE so.partner_id = p.id AND so.after_sales_check_done
+           AND so.after_sales_check_sent IS NOT TRUE AND COALESCE(p.email, '') != ''
         """
     )
     # QPA reviews: the salesperson at submission (who may never decide), the order's salesperson then

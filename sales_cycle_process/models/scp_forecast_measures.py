@@ -1,0 +1,540 @@
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from odoo import api, fields, models
+
+from ..tools.periods import add_months, day_start_utc, month_start, months_ahead, week_start
+from .res_company_forecast import BAND_KEYS
+from .scp_sales_forecast import FORECAST_MONTHS
+
+COLOURS = [("success", "Good"), ("warning", "Watch"), ("danger", "Off")]
+
+
+def pct(part, whole):
+    return part / whole * 100.0 if whole else 0.0
+
+
+class ScpForecastMeasures(models.AbstractModel):
+    """The measures managers judge commits and forecasts with, computed from snapshots and actuals."""
+
+    _name = "scp.forecast.measures"
+    _description = "Commit and Forecast Measures"
+
+    @api.model
+    def _bands(self, company=None):
+        """The colour bands of ``company`` (else the current company), from its settings:
+        {key: percent} for the keys of ``BAND_KEYS``."""
+        company = (company or self.env.company).sudo()
+        return {key: company[f"forecast_band_{key}"] for key in BAND_KEYS}
+
+    @api.model
+    def _colour(self, kind, value, company=None):
+        bands = self._bands(company)
+        if kind == "accuracy":
+            if bands["accuracy_min"] <= value <= bands["accuracy_max"]:
+                return "success"
+            return (
+                "warning" if bands["accuracy_min"] - 10 <= value <= bands["accuracy_max"] + 10 else "danger"
+            )
+        if kind == "coverage":
+            if value >= bands["coverage_min"]:
+                return "success"
+            return "warning" if value >= 100 else "danger"
+        if kind == "growth":
+            if value >= bands["growth_good"]:
+                return "success"
+            return "warning" if value >= bands["growth_min"] else "danger"
+        if kind == "unfulfilled":
+            return "success" if value < bands["unfulfilled_max"] else "danger"
+        return False
+
+    @api.model
+    def _actuals(self, users, date_from, date_to):
+        """Won deals (closed in the period) and confirmed orders without a deal: {user_id: amount}."""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        result = dict.fromkeys(users.ids, 0.0)
+        for user, amount in self.env["crm.lead"]._read_group(
+            [
+                ("user_id", "in", users.ids),
+                ("stage_id.is_won", "=", True),
+                ("date_closed", ">=", start),
+                ("date_closed", "<", stop),
+            ],
+            ["user_id"],
+            ["expected_revenue_company:sum"],
+        ):
+            result[user.id] += amount
+        for user, amount in self.env["sale.order"]._read_group(
+            [
+                ("user_id", "in", users.ids),
+                ("state", "=", "sale"),
+                ("opportunity_id", "=", False),
+                ("date_order", ">=", start),
+                ("date_order", "<", stop),
+            ],
+            ["user_id"],
+            ["amount_untaxed_company:sum"],
+        ):
+            result[user.id] += amount
+        return result
+
+    @api.model
+    def _weekly_bookings(self, users, date_from, date_to):
+        """Bookings (won deals and confirmed orders without a deal) per salesperson and ISO week:
+        {user_id: {monday: amount}}, every week of the period present, empty weeks at 0."""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        mondays, monday = [], week_start(date_from)
+        while monday <= date_to:
+            mondays.append(monday)
+            monday += timedelta(days=7)
+        result = {user_id: dict.fromkeys(mondays, 0.0) for user_id in users.ids}
+        groups = [
+            (
+                "crm.lead",
+                [("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", stop)],
+                "date_closed",
+                "expected_revenue_company",
+            ),
+            (
+                "sale.order",
+                [
+                    ("state", "=", "sale"),
+                    ("opportunity_id", "=", False),
+                    ("date_order", ">=", start),
+                    ("date_order", "<", stop),
+                ],
+                "date_order",
+                "amount_untaxed_company",
+            ),
+        ]
+        for model, domain, date_field, amount_field in groups:
+            for user, day, amount in self.env[model]._read_group(
+                [("user_id", "in", users.ids), *domain],
+                ["user_id", f"{date_field}:day"],
+                [f"{amount_field}:sum"],
+            ):
+                week = week_start(day.date() if isinstance(day, datetime) else day)
+                if week in result[user.id]:
+                    result[user.id][week] += amount
+        return result
+
+    @api.model
+    def _linearity(self, users, date_from, date_to):
+        """How evenly bookings spread over the weeks of the period, in percent: 100 when every week
+        books the same, lower as bookings bunch up (100 × (1 - coefficient of variation), floored at 0).
+        {user_id: percent}; 0 when nothing was booked."""
+        result = {}
+        for user_id, weeks in self._weekly_bookings(users, date_from, date_to).items():
+            amounts = list(weeks.values())
+            mean = sum(amounts) / len(amounts) if amounts else 0.0
+            if not mean:
+                result[user_id] = 0.0
+                continue
+            stdev = (sum((amount - mean) ** 2 for amount in amounts) / len(amounts)) ** 0.5
+            result[user_id] = max(0.0, 100.0 * (1 - stdev / mean))
+        return result
+
+    @api.model
+    def _velocity(self, users, date_from, date_to):
+        """Sales velocity, revenue per day: open opportunities × win rate × average won deal ÷ average
+        sales cycle in days, from the deals won and lost in the period. {user_id: amount per day}"""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        won = Lead.search_read(
+            [
+                ("user_id", "in", users.ids),
+                ("stage_id.is_won", "=", True),
+                ("date_closed", ">=", start),
+                ("date_closed", "<", stop),
+            ],
+            ["user_id", "expected_revenue_company", "create_date", "date_closed"],
+        )
+        lost = dict(
+            Lead._read_group(
+                [
+                    ("user_id", "in", users.ids),
+                    ("active", "=", False),
+                    ("probability", "=", 0),
+                    ("date_closed", ">=", start),
+                    ("date_closed", "<", stop),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        open_deals = dict(
+            self.env["crm.lead"]._read_group(
+                [("user_id", "in", users.ids), ("type", "=", "opportunity"), ("stage_id.is_won", "=", False)],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        result = {}
+        for user in users:
+            deals = [deal for deal in won if deal["user_id"][0] == user.id]
+            closed = len(deals) + lost.get(user, 0)
+            if not deals:
+                result[user.id] = 0.0
+                continue
+            win_rate = len(deals) / closed
+            average = sum(deal["expected_revenue_company"] for deal in deals) / len(deals)
+            cycle = sum(
+                max((deal["date_closed"] - deal["create_date"]).total_seconds() / 86400, 1.0)
+                for deal in deals
+            ) / len(deals)
+            result[user.id] = open_deals.get(user, 0) * win_rate * average / cycle
+        return result
+
+    @api.model
+    def _current_commits(self, users, monday):
+        commits = self.env["scp.sales.commit"].search(
+            [("user_id", "in", users.ids), ("week_start", "=", monday), ("state", "=", "current")]
+        )
+        return {commit.user_id.id: commit for commit in commits}
+
+    @api.model
+    def _current_forecasts(self, users, first):
+        forecasts = self.env["scp.sales.forecast"].search(
+            [("user_id", "in", users.ids), ("month", "=", first), ("state", "=", "current")]
+        )
+        return {forecast.user_id.id: forecast for forecast in forecasts}
+
+    @api.model
+    def _accuracy(self, users, monday):
+        """Last week's actual against last week's commit: {user_id: (commit, actual, percent)}."""
+        last_monday = monday - timedelta(days=7)
+        commits = self._current_commits(users, last_monday)
+        actuals = self._actuals(users, last_monday, last_monday + timedelta(days=6))
+        result = {}
+        for user in users:
+            commit = commits[user.id].commit_week if user.id in commits else 0.0
+            result[user.id] = (commit, actuals[user.id], pct(actuals[user.id], commit))
+        return result
+
+    @api.model
+    def _coverage(self, users, first):
+        """Open pipeline over the 12 months against the stretched targets of the same months."""
+        coverage = self._coverage_by_month(users, [first])
+        return {uid: coverage[uid, first] for uid in users.ids}
+
+    @api.model
+    def _coverage_by_month(self, users, months):
+        """_coverage for each of ``months`` (first days), in two grouped queries whatever their number:
+        {(user_id, month): (pipeline, target, percent)}. A month's pipeline is every open deal closing
+        before the end of its 12 months (overdue ones included), its target the sum of its 12 targets."""
+        months = sorted(set(months))
+        if not months:
+            return {}
+        span = (months[-1].year - months[0].year) * 12 + months[-1].month - months[0].month
+        pipeline = self.env["scp.sales.forecast"]._pipeline_by_month(
+            users, months[0], months=span + FORECAST_MONTHS
+        )
+        targets = self.env["scp.sales.target"]._target_amounts(
+            users, months[0], add_months(months[-1], FORECAST_MONTHS - 1)
+        )
+        pipes, goals = defaultdict(list), defaultdict(dict)
+        for (uid, month), amount in pipeline.items():
+            pipes[uid].append((month, amount))
+        for (uid, month), amount in targets.items():
+            goals[uid][month] = amount
+        windows = {first: months_ahead(first, FORECAST_MONTHS) for first in months}
+        result = {}
+        for uid in users.ids:
+            user_pipes, user_goals = pipes[uid], goals[uid]
+            for first, window in windows.items():
+                pipe = sum(amount for month, amount in user_pipes if month <= window[-1])
+                goal = sum(user_goals.get(month, 0.0) for month in window) if user_goals else 0.0
+                result[uid, first] = (pipe, goal, pct(pipe, goal))
+        return result
+
+    @api.model
+    def _accuracy_by_week(self, users, mondays):
+        """Each salesperson's commit for each given week against the week's actual bookings, in three
+        grouped queries whatever the number of weeks: {(user_id, monday): (commit, actual, percent)}."""
+        mondays = sorted(set(mondays))
+        if not mondays:
+            return {}
+        commits = {
+            (user.id, week): amount
+            for user, week, amount in self.env["scp.sales.commit"]._read_group(
+                [("user_id", "in", users.ids), ("week_start", "in", mondays), ("state", "=", "current")],
+                ["user_id", "week_start:day"],
+                ["commit_week:sum"],
+            )
+        }
+        # Local days: the same bounds as _actuals.
+        bookings = self._weekly_bookings(users, mondays[0], mondays[-1] + timedelta(days=6))
+        result = {}
+        for uid in users.ids:
+            for monday in mondays:
+                commit, actual = commits.get((uid, monday), 0.0), bookings[uid].get(monday, 0.0)
+                result[uid, monday] = (commit, actual, pct(actual, commit))
+        return result
+
+    @api.model
+    def _forecast_tracking(self, forecasts):
+        """Coverage, growth and last month's unfulfilled orders for each forecast's salesperson and month:
+        {forecast_id: {pipeline, target, coverage, pipeline_growth, commit_growth, unfulfilled}}.
+        Coverage and growth for all the months and salespeople in a few grouped queries; unfulfilled orders
+        one query per month printed (its bounds are local days)."""
+        users = forecasts.user_id
+        months = set(forecasts.mapped("month"))
+        coverage = self._coverage_by_month(users, months)
+        growth = self._growth_by_month(users, months)
+        unfulfilled = {
+            first: self._unfulfilled(users, add_months(first, -1), first - timedelta(days=1))
+            for first in months
+        }
+        result = {}
+        for forecast in forecasts:
+            key = (forecast.user_id.id, forecast.month)
+            result[forecast.id] = {
+                "pipeline": coverage[key][0],
+                "target": coverage[key][1],
+                "coverage": coverage[key][2],
+                "pipeline_growth": growth[key]["pipeline"],
+                "commit_growth": growth[key]["commit"],
+                "unfulfilled": unfulfilled[forecast.month][forecast.user_id.id],
+            }
+        return result
+
+    @api.model
+    def _growth(self, users, first):
+        """Pipeline (from the forecast snapshots) and commit (latest commit of the month) month on month."""
+        growth = self._growth_by_month(users, [first])
+        return {uid: growth[uid, first] for uid in users.ids}
+
+    @api.model
+    def _growth_by_month(self, users, months):
+        """_growth for each of ``months`` (first days), in two queries whatever their number:
+        {(user_id, month): {pipeline, commit}} in percent against the month before."""
+        months = sorted(set(months))
+        if not months:
+            return {}
+        wanted = sorted(set(months) | {add_months(first, -1) for first in months})
+        pipelines = {
+            (forecast.user_id.id, forecast.month): forecast.pipeline_total
+            for forecast in self.env["scp.sales.forecast"].search(
+                [("user_id", "in", users.ids), ("month", "in", wanted), ("state", "=", "current")]
+            )
+        }
+        # the latest commit of each month: the first met in descending weeks
+        commits = {}
+        for commit in self.env["scp.sales.commit"].search(
+            [
+                ("user_id", "in", users.ids),
+                ("week_start", ">=", wanted[0]),
+                ("week_start", "<", add_months(wanted[-1], 1)),
+                ("state", "=", "current"),
+            ],
+            order="week_start desc",
+        ):
+            commits.setdefault((commit.user_id.id, month_start(commit.week_start)), commit.commit_total)
+        result = {}
+        for uid in users.ids:
+            for first in months:
+                previous = add_months(first, -1)
+                pipe_now, pipe_before = pipelines.get((uid, first), 0.0), pipelines.get((uid, previous), 0.0)
+                commit_now, commit_before = commits.get((uid, first), 0.0), commits.get((uid, previous), 0.0)
+                result[uid, first] = {
+                    "pipeline": pct(pipe_now - pipe_before, pipe_before),
+                    "commit": pct(commit_now - commit_before, commit_before),
+                }
+        return result
+
+    @api.model
+    def _unfulfilled(self, users, date_from, date_to):
+        """Confirmed orders of the period not fully invoiced, against all of them: {user_id: percent}."""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        totals = dict.fromkeys(users.ids, 0.0)
+        open_ = dict.fromkeys(users.ids, 0.0)
+        for user, status, amount in self.env["sale.order"]._read_group(
+            [
+                ("user_id", "in", users.ids),
+                ("state", "=", "sale"),
+                ("date_order", ">=", start),
+                ("date_order", "<", stop),
+            ],
+            ["user_id", "invoice_status"],
+            ["amount_untaxed_company:sum"],
+        ):
+            totals[user.id] += amount
+            if status != "invoiced":
+                open_[user.id] += amount
+        return {uid: pct(open_[uid], totals[uid]) for uid in users.ids}
+
+    @api.model
+    def _waterfall(self, user, monday):
+        """What entered, left, slipped, grew or shrank in the commit from last week to this week."""
+        commits = self.env["scp.sales.commit"].search(
+            [
+                ("user_id", "=", user.id),
+                ("week_start", "in", [monday, monday - timedelta(days=7)]),
+                ("state", "=", "current"),
+            ]
+        )
+        # a line whose deal was deleted is its own entry (it matches no line of the other week)
+        now = {
+            line.lead_id.id or f"line-{line.id}": line
+            for c in commits
+            if c.week_start == monday
+            for line in c.line_ids
+            if line.category == "commit"
+        }
+        before = {
+            line.lead_id.id or f"line-{line.id}": line
+            for c in commits
+            if c.week_start != monday
+            for line in c.line_ids
+            if line.category == "commit"
+        }
+        result = {
+            "start": sum(line.amount for line in before.values()),
+            "entered": 0.0,
+            "left": 0.0,
+            "slipped": 0.0,
+            "grew": 0.0,
+            "shrank": 0.0,
+        }
+        for lead_id, line in now.items():
+            if lead_id not in before:
+                result["entered"] += line.amount
+                continue
+            old = before[lead_id]
+            delta = line.amount - old.amount
+            if delta > 0:
+                result["grew"] += delta
+            elif delta < 0:
+                result["shrank"] += delta
+            if old.date_deadline and line.date_deadline and line.date_deadline > old.date_deadline:
+                result["slipped"] += line.amount
+        for lead_id, line in before.items():
+            if lead_id not in now:
+                result["left"] -= line.amount
+        result["end"] = sum(line.amount for line in now.values())
+        return result
+
+    @api.model
+    def _accuracy_history(self, users, monday, weeks=8):
+        """Each salesperson's commit accuracy for the weeks before the given Monday, oldest first."""
+        first = monday - timedelta(days=7 * weeks)
+        weeks = [first + timedelta(days=7 * i) for i in range(weeks)]
+        accuracy = self._accuracy_by_week(users, weeks)
+        history = []
+        for week in weeks:
+            for user in users:
+                commit, actual, percent = accuracy[user.id, week]
+                history.append(
+                    {
+                        "user_id": user.id,
+                        "week": week,
+                        "commit": commit,
+                        "actual": actual,
+                        "accuracy": percent,
+                    }
+                )
+        return history
+
+    @api.model
+    def _consolidate(self, teams, today=None):
+        """The Monday roll-up: one row per salesperson and one per team, with measures and colours."""
+        today = today or fields.Date.context_today(self)
+        monday, first = week_start(today), month_start(today)
+        users = teams.member_ids
+        commits = self._current_commits(users, monday)
+        forecasts = self._current_forecasts(users, first)
+        accuracy = self._accuracy(users, monday)
+        coverage = self._coverage(users, first)
+        growth = self._growth(users, first)
+        previous_month = add_months(first, -1)
+        unfulfilled = self._unfulfilled(users, previous_month, first - timedelta(days=1))
+        # Linearity over the weeks of last month; velocity over the last quarter's closed deals.
+        linearity = self._linearity(users, previous_month, first - timedelta(days=1))
+        velocity = self._velocity(users, add_months(first, -3), first - timedelta(days=1))
+        team_targets = self.env["scp.sales.target"]._team_target_amounts(
+            teams, first, add_months(first, FORECAST_MONTHS - 1)
+        )
+        rows = []
+        for team in teams:
+            team_rows = []
+            for user in team.member_ids:
+                commit = commits.get(user.id)
+                row = {
+                    "team_id": team.id,
+                    "user_id": user.id,
+                    "commit_submitted": bool(commit),
+                    "forecast_submitted": user.id in forecasts,
+                    "commit_week": commit.commit_week if commit else 0.0,
+                    "upside_week": commit.upside_week if commit else 0.0,
+                    "forecast_total": forecasts[user.id].total if user.id in forecasts else 0.0,
+                    "last_commit": accuracy[user.id][0],
+                    "last_actual": accuracy[user.id][1],
+                    "accuracy": accuracy[user.id][2],
+                    "pipeline": coverage[user.id][0],
+                    "target": coverage[user.id][1],
+                    "coverage": coverage[user.id][2],
+                    "pipeline_growth": growth[user.id]["pipeline"],
+                    "commit_growth": growth[user.id]["commit"],
+                    "unfulfilled": unfulfilled[user.id],
+                    "linearity": linearity[user.id],
+                    "velocity": velocity[user.id],
+                }
+                team_rows.append(row)
+            total = {"team_id": team.id, "user_id": False, "is_team_total": True}
+            for key in (
+                "commit_week",
+                "upside_week",
+                "forecast_total",
+                "last_commit",
+                "last_actual",
+                "pipeline",
+                "target",
+            ):
+                total[key] = sum(row[key] for row in team_rows)
+            # A target set on the team itself wins over the sum of its salespeople's targets.
+            total["target"] = team_targets.get(team.id, total["target"])
+            total["commit_submitted"] = all(row["commit_submitted"] for row in team_rows)
+            total["forecast_submitted"] = all(row["forecast_submitted"] for row in team_rows)
+            total["accuracy"] = pct(total["last_actual"], total["last_commit"])
+            total["coverage"] = pct(total["pipeline"], total["target"])
+            rows.extend([*team_rows, total])
+        for row in rows:
+            # judged by the bands of the team's company, as its commits are (else the current company)
+            company = teams.browse(row["team_id"]).company_id
+            row["accuracy_colour"] = (
+                self._colour("accuracy", row["accuracy"], company) if row["last_commit"] else False
+            )
+            row["coverage_colour"] = (
+                self._colour("coverage", row["coverage"], company) if row["target"] else False
+            )
+            if "pipeline_growth" in row:
+                row["growth_colour"] = self._colour("growth", row["pipeline_growth"], company)
+                row["unfulfilled_colour"] = self._colour("unfulfilled", row["unfulfilled"], company)
+        return rows
+
+    @api.model
+    def _non_submitters(self, teams, monday=None, first=None):
+        """Salespeople of the teams without a current commit for the week / forecast for the month."""
+        users = teams.member_ids
+        result = self.env["res.users"]
+        if monday:
+            result |= (
+                users
+                - self.env["scp.sales.commit"]
+                .search(
+                    [("user_id", "in", users.ids), ("week_start", "=", monday), ("state", "=", "current")]
+                )
+                .user_id
+            )
+        if first:
+            result |= (
+                users
+                - self.env["scp.sales.forecast"]
+                .search([("user_id", "in", users.ids), ("month", "=", first), ("state", "=", "current")])
+                .user_id
+            )
+        return result
