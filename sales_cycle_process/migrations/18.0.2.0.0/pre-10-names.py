@@ -125,14 +125,14 @@ def rename_tables(cr):
         cr.execute("SELECT relname FROM pg_class WHERE relkind IN ('S', 'i') AND relname LIKE %s", [prefix])
         for (name,) in cr.fetchall():
             kind = "SEQUENCE" if name.endswith("_seq") else "INDEX"
-            cr.execute(f'ALTER {kind} "{name}" RENAME TO "{new_t + name[len(old_t):]}"')
+            cr.execute(f'ALTER {kind} "{name}" RENAME TO "{new_t + name[len(old_t) :]}"')
         cr.execute(
             "SELECT conname FROM pg_constraint"
             " WHERE conrelid = %s::regclass AND conname LIKE %s AND contype != 'p'",
             [new_t, prefix],
         )
         for (name,) in cr.fetchall():
-            cr.execute(f'ALTER TABLE "{new_t}" RENAME CONSTRAINT "{name}" TO "{new_t + name[len(old_t):]}"')
+            cr.execute(f'ALTER TABLE "{new_t}" RENAME CONSTRAINT "{name}" TO "{new_t + name[len(old_t) :]}"')
         cr.execute(
             "UPDATE ir_model_constraint SET name = %s || substr(name, %s) WHERE name LIKE %s",
             [new_t, len(old_t) + 1, old_t.replace("_", "\\_") + "\\_%"],
