@@ -72,7 +72,7 @@ XMLIDS_REMOVED_ON_PURPOSE = {
     "access_sale_corrective_action_engineer": "18.0.2.0.0: a read-only row the salesman group overrode",
     "access_scp_visit_report_sales_admin": "18.0.2.0.0: a read-only row the salesman group overrode",
 }
-CODE_MODELS = ("ir.model.fields", "ir.model.fields.selection", "ir.model.constraint")
+CODE_MODELS = ("ir.model.fields", "ir.model.fields.selection", "ir.model.constraint", "ir.model.inherit")
 
 
 def renames():
