@@ -36,6 +36,17 @@ class LadderCase(TransactionCase):
         )
         cls.team_pls = cls.env["crm.team"].create({"name": "Scoring Team", "use_opportunities": True})
         cls.stages = [cls.env.ref(xid) for xid, *_rest in LADDER]
+        cls.review_type = cls.env.ref("sales_cycle_process.mail_activity_type_engineering_review")
+
+    def _reviews(self, lead):
+        """The engineering-review activities of ``lead``."""
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "=", lead.id),
+                ("activity_type_id", "=", self.review_type.id),
+            ]
+        )
 
     def _new_lead(self, user=None, team=None, stage=None, **vals):
         env = self.env(user=user) if user else self.env

@@ -245,16 +245,6 @@ class TestLadderReferral(LadderCase):
         cls.env["res.currency.rate"].create(
             {"name": "2020-01-01", "rate": 2.0, "currency_id": cls.currency.id, "company_id": cls.company.id}
         )
-        cls.review_type = cls.env.ref("sales_cycle_process.mail_activity_type_engineering_review")
-
-    def _reviews(self, lead):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "crm.lead"),
-                ("res_id", "=", lead.id),
-                ("activity_type_id", "=", self.review_type.id),
-            ]
-        )
 
     def test_referral_fires_at_threshold_in_another_currency_once_and_lifts_when_done(self):
         lead = self._new_lead(revenue_currency_id=self.currency.id, expected_revenue=499999.0)

@@ -29,16 +29,6 @@ class TrustLadderCase(LadderCase):
         cls.sales_admin = new_test_user(
             cls.env, "ladder_sadmin", groups="sales_cycle_process.group_sales_admin", name="Sam Admin"
         )
-        cls.review_type = cls.env.ref("sales_cycle_process.mail_activity_type_engineering_review")
-
-    def _reviews(self, lead):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "crm.lead"),
-                ("res_id", "=", lead.id),
-                ("activity_type_id", "=", self.review_type.id),
-            ]
-        )
 
     def _walk_to(self, lead, stage_index):
         """Tick every stage's criteria and climb as the salesperson up to ``self.stages[stage_index]``."""
