@@ -294,8 +294,8 @@ cmd_test_odoo_bin() {
   drop_db "$db"
   say "Installing $ADDON with demo data into $db and running its tests with odoo-bin --test-enable ..."
   local rc=0
+  # the tours and the welcome letter's PDF are served by this run's HTTP server (HTTP_PORT, free)
   odoo_bin -d "$db" -i "$ADDON" --test-enable --test-tags "/$ADDON" --stop-after-init --log-level=test \
-    --http-port="${ODOO_BIN_HTTP_PORT:-$HTTP_PORT}" \
     >"$log" 2>&1 || rc=$?
   grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$log" | head -n 40 >&2 || true
   # Odoo's own count (skipped tests included), to compare with pytest-odoo's "passed + skipped"
