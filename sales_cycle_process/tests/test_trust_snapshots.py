@@ -23,6 +23,7 @@ from odoo.tools import mute_logger
 
 from ..models.scp_sales_commit import ScpSalesCommit
 from .qpa_common import QpaCase
+from .thread_common import registry_open_to_threads
 
 SATURDAY = "2026-03-07 10:00:00"
 MONDAY = date(2026, 3, 9)
@@ -649,7 +650,7 @@ class TestConcurrentSubmissions(TransactionCase):
                 outcomes.append(("error", repr(error)))
 
         try:
-            with mute_logger("odoo.sql_db"):
+            with mute_logger("odoo.sql_db"), registry_open_to_threads():
                 threads = [threading.Thread(target=worker) for _i in range(2)]
                 for thread in threads:
                     thread.start()

@@ -16,6 +16,7 @@ from odoo.tests import tagged
 from ..models.sale_order_after_sales import AFTER_SALES_LOCK
 from ..tools.cron import LOCK_NAMESPACE
 from .after_sales_common import SHIPPED, AfterSalesCase
+from .thread_common import registry_open_to_threads
 
 CADENCE_LOGGER = "odoo.addons.sales_cycle_process.models.scp_cadence_rule"
 
@@ -55,10 +56,11 @@ class TestWorkers(AfterSalesCase):
                     errors.append(error)
 
             threads = [threading.Thread(target=worker) for _i in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
+            with registry_open_to_threads():
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(timeout=120)
             self.assertEqual(errors, [])
             with self._cursor() as cr:
                 env = self._worker_env(cr)
