@@ -23,6 +23,11 @@ REVIEW_FIELDS = {
     "engineering_review_status",
 }
 OVERRIDE_FIELDS = {"probability_override", "probability_override_reason"}
+# the deal's amounts in the company currency: computed from its facts (tools/money.py), summed by the
+# commit, the forecast and the measures and compared with the referral threshold
+COMPANY_AMOUNT_FIELDS = {"expected_revenue_company", "prorated_revenue_company"}
+# what a client never sets on a deal
+SERVER_FIELDS = REVIEW_FIELDS | OVERRIDE_FIELDS | COMPANY_AMOUNT_FIELDS
 # on stage ladder teams the probability is the stage's (or a manager's override)
 LADDER_PROBABILITY_FIELDS = {"probability", "automated_probability"}
 # fields counted by the qualification completeness
@@ -234,9 +239,7 @@ class CrmLead(models.Model):
         if not trusted:
             self._ladder_check_client_write(vals)
             # what is left of them re-sends the current values: the server keeps deciding them
-            vals = {
-                fname: value for fname, value in vals.items() if fname not in REVIEW_FIELDS | OVERRIDE_FIELDS
-            }
+            vals = {fname: value for fname, value in vals.items() if fname not in SERVER_FIELDS}
         new_stage = False
         movers = self.browse()
         if vals.get("stage_id"):
@@ -271,6 +274,11 @@ class CrmLead(models.Model):
     # What a client may send
     # ========================================================================================
     def _ladder_protected_field_message(self, fname):
+        if fname in COMPANY_AMOUNT_FIELDS:
+            return self.env._(
+                "A deal's amounts in the company currency are computed from its expected revenue, its "
+                "revenue currency and its probability: change those instead."
+            )
         if fname in REVIEW_FIELDS:
             return self.env._(
                 "The engineering review of a deal is recorded by the server: it is requested when the deal "
@@ -300,14 +308,14 @@ class CrmLead(models.Model):
     @api.model
     def _ladder_check_client_create(self, vals_list):
         for vals in vals_list:
-            for fname in sorted((REVIEW_FIELDS | OVERRIDE_FIELDS) & set(vals)):
+            for fname in sorted(SERVER_FIELDS & set(vals)):
                 if vals[fname]:
                     raise UserError(self._ladder_protected_field_message(fname))
 
     def _ladder_check_client_write(self, vals):
         """Refuse the values a user may not set by editing a deal (by any client): the engineering
         review, a manager's override, and on ladder teams a probability other than the stage's."""
-        for fname in sorted((REVIEW_FIELDS | OVERRIDE_FIELDS) & set(vals)):
+        for fname in sorted(SERVER_FIELDS & set(vals)):
             if not self._ladder_same_value(fname, vals[fname]):
                 raise UserError(self._ladder_protected_field_message(fname))
         probability_fields = sorted(LADDER_PROBABILITY_FIELDS & set(vals))

@@ -23,6 +23,7 @@ QPA_STATES = [
 
 # what the server decides: no client writes them (see write and create)
 QPA_PROTECTED_FIELDS = {
+    "amount_untaxed_company",  # what actuals and the analysis add up (tools/money.py)
     "qpa_required",
     "qpa_needs_md",
     "qpa_state",

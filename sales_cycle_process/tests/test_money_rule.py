@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..tools import money
@@ -168,3 +169,21 @@ class TestMoneyRule(TransactionCase):
             self.assertEqual(len(amount_reasons()), 1)
             self.company.qpa_amount_threshold = 2500.0
             self.assertFalse(amount_reasons())
+
+    def test_no_client_writes_a_company_amount(self):
+        """The company amounts are the server's: a salesperson writing them over RPC is refused, and what
+        the commit and the referral read stays computed from the deal's facts."""
+        lead = self.lead.with_user(self.user)
+        figure = lead.expected_revenue_company
+        for fname in ("expected_revenue_company", "prorated_revenue_company"):
+            with self.subTest(field=fname), self.assertRaises(UserError):
+                lead.write({fname: 10.0})
+        with self.assertRaises(UserError):
+            self.env["crm.lead"].with_user(self.user).create(
+                {"name": "Forged", "user_id": self.user.id, "expected_revenue_company": 1e9}
+            )
+        lead.write({"expected_revenue_company": figure})  # re-sending the computed value is harmless
+        self.assertEqual(lead.expected_revenue_company, figure)
+        order = self._quotation().with_user(self.user)
+        with self.assertRaises(AccessError):
+            order.write({"amount_untaxed_company": 1.0})
