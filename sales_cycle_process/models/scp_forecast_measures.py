@@ -440,6 +440,32 @@ class ScpForecastMeasures(models.AbstractModel):
         return history
 
     @api.model
+    def _monday_columns(self):
+        """The Monday screen's columns, in order: ``(key of a row of _consolidate, label, kind, colour
+        key or False)``; kind is ``monetary``, ``percent``, ``float``, ``integer``, ``boolean`` or ``char``.
+        Each part of the forecast adds its own columns here, and the screen, the pack and the tests read
+        this one list."""
+        _ = self.env._
+        return [
+            ("commit_submitted", _("Commit Submitted"), "boolean", False),
+            ("forecast_submitted", _("Forecast Submitted"), "boolean", False),
+            ("commit_week", _("Commit (week)"), "monetary", False),
+            ("upside_week", _("Upside (week)"), "monetary", False),
+            ("forecast_total", _("12-Month Forecast"), "monetary", False),
+            ("last_commit", _("Last Week's Commit"), "monetary", False),
+            ("last_actual", _("Last Week's Actual"), "monetary", False),
+            ("accuracy", _("Accuracy %"), "percent", "accuracy_colour"),
+            ("pipeline", _("Pipeline"), "monetary", False),
+            ("target", _("Stretched Target"), "monetary", False),
+            ("coverage", _("Coverage %"), "percent", "coverage_colour"),
+            ("pipeline_growth", _("Pipeline Growth %"), "percent", "growth_colour"),
+            ("commit_growth", _("Commit Growth %"), "percent", False),
+            ("unfulfilled", _("Unfulfilled %"), "percent", "unfulfilled_colour"),
+            ("linearity", _("Linearity %"), "percent", False),
+            ("velocity", _("Velocity / Day"), "monetary", False),
+        ]
+
+    @api.model
     def _consolidate(self, teams, today=None):
         """The Monday roll-up: one row per salesperson and one per team, with measures and colours."""
         today = today or fields.Date.context_today(self)
