@@ -92,6 +92,31 @@ def renames():
 new_name = renames()
 
 
+def ladder_renames():
+    """18.0.3.0.0's ladder renames (exit criteria became entry criteria: XML ids, fields) as its pre-migration
+    script applies them; identity when the script is absent."""
+    import importlib.util
+
+    path = ADDON_DIR / "migrations" / "18.0.3.0.0" / "pre-10-ladder.py"
+    if not path.exists():
+        return lambda name: name
+    spec = importlib.util.spec_from_file_location("scp_pre_10_ladder", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.new_name
+
+
+new_name = (lambda first, then: lambda name: then(first(name)))(new_name, ladder_renames())
+
+# Values of the addon's columns on Odoo's tables a version rewrites on purpose: {(table, column): reason}.
+CHANGED_ON_PURPOSE = {
+    (
+        "crm_stage",
+        "definition",
+    ): "18.0.3.0.0: the shipped stages' definitions quote the deck (post-10-ladder)",
+}
+
+
 # --- step 2: the snapshot before the upgrade (plain SQL: the old code's models are not loaded) -------
 def connect(conf, db):
     import psycopg2
@@ -181,7 +206,44 @@ def snapshot(cr):
         "settings": settings,
         "xmlids": xmlids,
         "mail": mail,
+        "ladder": ladder_snapshot(cr),
     }
+
+
+LADDER_STAGES = [
+    "crm.stage_lead1",
+    "crm.stage_lead2",
+    f"{ADDON}.stage_ladder_purchase_intent",
+    "crm.stage_lead3",
+    f"{ADDON}.stage_ladder_proposal_accepted",
+    f"{ADDON}.stage_ladder_chosen",
+    f"{ADDON}.stage_ladder_negotiated",
+    "crm.stage_lead4",
+]
+
+
+def ladder_snapshot(cr):
+    """The ladder's criteria (stage, name), the deals' checklist lines (who checked them and when) and the
+    deals' stages, to follow them through 18.0.3.0.0 (exit criteria became entry criteria)."""
+    cr.execute("SELECT 1 FROM pg_class WHERE relname = 'scp_stage_criterion' AND relkind = 'r'")
+    if not cr.rowcount:
+        return {}
+    stages = {}
+    for xmlid in LADDER_STAGES:
+        module, name = xmlid.split(".")
+        cr.execute("SELECT res_id FROM ir_model_data WHERE module = %s AND name = %s", [module, name])
+        row = cr.fetchone()
+        stages[xmlid] = row and row[0]
+    cr.execute("SELECT id, stage_id, name->>'en_US' FROM scp_stage_criterion ORDER BY id")
+    criteria = {str(row[0]): [row[1], row[2]] for row in cr.fetchall()}
+    cr.execute(
+        "SELECT id, lead_id, criterion_id, is_done, done_user_id, done_date::text"
+        " FROM scp_lead_criterion_check ORDER BY id"
+    )
+    checks = {str(row[0]): list(row[1:]) for row in cr.fetchall()}
+    cr.execute("SELECT id, stage_id, probability FROM crm_lead ORDER BY id")
+    leads = {str(row[0]): [row[1], row[2]] for row in cr.fetchall()}
+    return {"stages": stages, "criteria": criteria, "checks": checks, "leads": leads}
 
 
 def version_key(version):
@@ -339,7 +401,9 @@ class TestUpgrade(TransactionCase):
                 changed = {
                     new_name(col): (old, now.get(new_name(col)))
                     for col, old in values.items()
-                    if new_name(col) in data_cols and now.get(new_name(col), old) != old
+                    if new_name(col) in data_cols
+                    and now.get(new_name(col), old) != old
+                    and (table, new_name(col)) not in CHANGED_ON_PURPOSE
                 }
                 self.assertFalse(changed, f"{table} {rec_id}: values changed by the upgrade: {changed}")
         kept = {key: value for key, value in self.before["settings"].items() if key not in MOVED_SETTINGS}
@@ -444,6 +508,86 @@ class TestUpgrade(TransactionCase):
             "noupdate records that an update does not bring to what data/*.xml says (add them to the "
             "migration script's NOUPDATE_VALUES):\n" + "\n".join(wrong),
         )
+
+    def test_ladder_criteria_are_entry_criteria_of_the_rung_the_deck_gives_them(self):
+        """18.0.3.0.0 (post-10-ladder): each stage's criteria are what must be true to be AT it. The shipped
+        criteria sit on the rung whose wording they are (the four intake ones of Lead intake, the first rung,
+        now say what must be true to be met with the customer, at 25 %); a company's own criterion moves to
+        the next rung up; every checklist line follows its criterion with who checked it and when; no
+        criterion, line or deal is lost and no deal changes stage or probability."""
+        before = self.before.get("ladder")
+        if not before or not before.get("criteria"):
+            self.skipTest("the database before the upgrade had no ladder criteria")
+        stages = {xmlid: self.env.ref(xmlid, raise_if_not_found=False) for xmlid in LADDER_STAGES}
+        stage_of = {stage.id: xmlid for xmlid, stage in stages.items() if stage}
+        Criterion = self.env["scp.stage.criterion"].with_context(active_test=False)
+        # the shipped criteria, found under their new XML ids, on the rung the deck gives them
+        moved_up = {"01", "02", "03", "04"}
+        for number in range(1, 15):
+            old_id = before["criteria"].get(str(self.before["xmlids"][f"exit_criterion_{number:02d}"][1]))
+            criterion = self.env.ref(f"{ADDON}.entry_criterion_{number:02d}")
+            with self.subTest(criterion=criterion.name):
+                self.assertEqual(
+                    criterion.id, self.before["xmlids"][f"exit_criterion_{number:02d}"][1], "same record"
+                )
+                old_stage = stage_of[old_id[0]]
+                expected = "crm.stage_lead2" if f"{number:02d}" in moved_up else old_stage
+                self.assertEqual(stage_of[criterion.stage_id.id], expected)
+        self.assertEqual(
+            stages["crm.stage_lead2"].entry_criterion_ids.mapped("name"),
+            [
+                "Lead produced",
+                "Lead qualified",
+                "Lead classified",
+                "Lead followed up",
+                "Expert seminar or demo held, or customer invited to visit our headquarters",
+                "Decision process and decision makers confirmed",
+                "Marketing funds confirmed",
+            ],
+        )
+        self.assertFalse(stages["crm.stage_lead1"].entry_criterion_ids, "the first rung asks nothing")
+        self.assertEqual(
+            stages["crm.stage_lead3"].entry_criterion_ids.mapped("name"), ["Final solution completed"]
+        )
+        self.assertEqual(
+            stages[f"{ADDON}.stage_ladder_negotiated"].entry_criterion_ids.mapped("name"),
+            ["Commercial negotiation completed"],
+        )
+        self.assertIn(
+            "commercial negotiation is completed", stages[f"{ADDON}.stage_ladder_negotiated"].definition
+        )
+        # no criterion lost
+        self.assertFalse(set(map(int, before["criteria"])) - set(Criterion.search([]).ids))
+        # every line kept, with its deal, criterion, tick, checker and date, on its criterion's stage
+        Check = self.env["scp.lead.criterion.check"]
+        self.assertTrue(before["checks"])
+        checks = Check.browse(list(map(int, before["checks"]))).exists()
+        self.assertEqual(len(checks), len(before["checks"]), "no checklist line lost")
+        ticked = 0
+        for check in checks:
+            lead_id, criterion_id, is_done, user_id, done_date = before["checks"][str(check.id)]
+            self.assertEqual(
+                (check.lead_id.id, check.criterion_id.id, check.is_done, check.done_user_id.id or None),
+                (lead_id, criterion_id, bool(is_done), user_id),
+                f"line {check.id}",
+            )
+            self.assertEqual(str(check.done_date) if check.done_date else None, done_date and done_date[:19])
+            self.assertEqual(
+                check.stage_id, check.criterion_id.stage_id, f"line {check.id} follows its criterion"
+            )
+            ticked += bool(is_done)
+        self.assertTrue(ticked, "the demo had checked lines to keep")
+        # the deals stay where they were, with their probability
+        self.cr.execute("SELECT id, stage_id, probability FROM crm_lead ORDER BY id")
+        now = {str(row[0]): [row[1], row[2]] for row in self.cr.fetchall()}
+        self.assertEqual({key: now.get(key) for key in before["leads"]}, before["leads"])
+        # open deals have a line for every entry criterion of their ladder: what they tick to move up
+        lead = self.env.ref(f"{ADDON}.demo_ladder_lead_press_line", raise_if_not_found=False)
+        if lead:
+            self.assertEqual(
+                set(lead.criterion_check_ids.criterion_id.ids),
+                set(Criterion.with_context(active_test=True).search([]).ids),
+            )
 
     def test_open_qpas_keep_their_decision(self):
         """Approvals are bound to the approved facts from 18.0.1.1.0 on: the QPAs approved or pending

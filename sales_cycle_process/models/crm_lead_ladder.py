@@ -59,14 +59,15 @@ class CrmLead(models.Model):
     )
     probability_override_reason = fields.Char(copy=False, readonly=True)
 
-    # --- exit criteria checklist ------------------------------------------------------------
+    # --- entry criteria checklist -----------------------------------------------------------
     criterion_check_ids = fields.One2many(
-        "scp.lead.criterion.check", "lead_id", string="Exit Criteria Checklist"
+        "scp.lead.criterion.check", "lead_id", string="Entry Criteria Checklist"
     )
     checklist_progress = fields.Integer(
         compute="_compute_checklist_progress",
         string="Checklist (%)",
-        help="Share of the current stage's exit criteria that are checked.",
+        help="Share of the entry criteria of the deal's stage and of the stages below it that are checked: "
+        "100 % when the deal has achieved what its stage says.",
     )
     checklist_summary = fields.Char(compute="_compute_checklist_progress", string="Checklist")
 
@@ -154,15 +155,18 @@ class CrmLead(models.Model):
 
     @api.depends(
         "stage_id",
+        "stage_id.sequence",
         "criterion_check_ids.is_done",
         "criterion_check_ids.stage_id",
+        "criterion_check_ids.stage_id.sequence",
         "criterion_check_ids.criterion_active",
     )
     def _compute_checklist_progress(self):
         for lead in self:
-            # archived criteria no longer count (their lines stay, as history)
+            # the lines of its stage and below (what must be true for the deal to be there); archived
+            # criteria no longer count (their lines stay, as history)
             checks = lead.criterion_check_ids.filtered(
-                lambda c, lead=lead: c.stage_id == lead.stage_id and c.criterion_active
+                lambda c, lead=lead: c.criterion_active and lead._ladder_has_reached(c.stage_id)
             )
             done = checks.filtered("is_done")
             lead.checklist_progress = round(100.0 * len(done) / len(checks)) if checks else 0
@@ -252,8 +256,9 @@ class CrmLead(models.Model):
             if movers and not trusted:
                 movers._ladder_apply_gate(new_stage)
         res = super().write(vals)
-        if movers:
-            movers._ladder_ensure_checks()
+        if movers or "team_id" in vals:
+            # a deal of another team may see other (team-specific) stages and their criteria
+            (movers if "team_id" not in vals else self)._ladder_ensure_checks()
         if REFERRAL_TRIGGER_FIELDS & set(vals):
             self._ladder_check_engineering_referral()
         return res
@@ -437,48 +442,76 @@ class CrmLead(models.Model):
         return res
 
     # ========================================================================================
-    # Stage ladder: exit criteria and the gate
+    # Stage ladder: entry criteria and the gate
     # ========================================================================================
+    @api.model
+    def _ladder_stage_key(self, stage):
+        return (stage.sequence, stage.id)
+
+    def _ladder_has_reached(self, stage):
+        """Whether ``stage`` is this deal's stage or below it: its entry criteria say the deal is where
+        it sits (those of the stages above are what it needs to move up)."""
+        self.ensure_one()
+        if not self.stage_id or not stage:
+            return False
+        return self._ladder_stage_key(stage) <= self._ladder_stage_key(self.stage_id)
+
+    @api.model
+    def _ladder_stages_for(self, teams):
+        """The stages of the ladders of ``teams``: the shared ones and the teams' own."""
+        return (
+            self.env["crm.stage"].sudo().search(["|", ("team_id", "=", False), ("team_id", "in", teams.ids)])
+        )
+
     def _ladder_ensure_checks(self, stages=None):
-        """Give every deal a checklist line for each exit criterion of its current stage (batched)."""
+        """Give every deal a checklist line for each active entry criterion of every stage of its ladder
+        (batched): the lines of its stage and below say it is where it sits, those above are what it
+        ticks to move up (also several rungs at once).
+
+        :param stages: the open deals that see these stages get their lines (a criterion was added)
+        """
         leads = self
         if stages is not None:
-            leads = self.search([("stage_id", "in", stages.ids), *self._ladder_open_domain()])
-        leads = leads.filtered("stage_id")
+            domain = self._ladder_open_domain()
+            if all(stage.team_id for stage in stages):
+                domain = [*domain, ("team_id", "in", stages.team_id.ids)]
+            leads = self.search(domain)
         if not leads:
             return
         Check = self.env["scp.lead.criterion.check"].sudo()
+        ladder = self._ladder_stages_for(leads.team_id)
         criteria = (
             self.env["scp.stage.criterion"]
             .sudo()
             .with_context(active_test=True)
-            .search([("stage_id", "in", leads.stage_id.ids)])
+            .search([("stage_id", "in", ladder.ids)])
         )
         if not criteria:
             return
         existing = {
-            (check.lead_id.id, check.criterion_id.id)
-            for check in Check.search([("lead_id", "in", leads.ids), ("criterion_id", "in", criteria.ids)])
+            (lead.id, criterion.id)
+            for lead, criterion in Check._read_group(
+                [("lead_id", "in", leads.ids), ("criterion_id", "in", criteria.ids)],
+                ["lead_id", "criterion_id"],
+            )
         }
         Check.create(
             [
                 {"lead_id": lead.id, "criterion_id": criterion.id}
                 for lead in leads
                 for criterion in criteria
-                if criterion.stage_id == lead.stage_id and (lead.id, criterion.id) not in existing
+                if (not criterion.stage_id.team_id or criterion.stage_id.team_id == lead.team_id)
+                and (lead.id, criterion.id) not in existing
             ]
         )
 
-    @api.model
-    def _ladder_stage_key(self, stage):
-        return (stage.sequence, stage.id)
-
     def _ladder_missing_for_move(self, new_stage, from_start=False):
-        """What is missing for each deal to move forward to ``new_stage``.
+        """What is missing for each deal to move up to ``new_stage``: the unchecked required entry
+        criteria of ``new_stage`` and of every stage of its ladder it jumps (above its current stage).
 
-        A deal without a stage, and every deal when ``from_start`` (a deal created directly in
-        ``new_stage``), starts below the first rung: the criteria of every stage below
-        ``new_stage`` count.
+        The first rung is where every deal starts: a deal without a stage, and every deal when
+        ``from_start`` (a deal created directly in ``new_stage``), starts there, so the entry criteria of
+        every stage above the first one, up to ``new_stage`` included, count.
 
         :return: {lead: [names of unchecked required criteria, pending engineering review]};
                  backward moves and complete deals are not in the dict.
@@ -489,11 +522,7 @@ class CrmLead(models.Model):
         )
         if not forward:
             return {}
-        stages = (
-            self.env["crm.stage"]
-            .sudo()
-            .search(["|", ("team_id", "=", False), ("team_id", "in", forward.team_id.ids)])
-        )
+        stages = self._ladder_stages_for(forward.team_id)
         # archived criteria no longer gate (whatever active_test a client puts in the context)
         criteria = (
             self.env["scp.stage.criterion"]
@@ -510,18 +539,22 @@ class CrmLead(models.Model):
         pass_fifty = new_stage.is_won or new_stage.probability > 50
         missing = {}
         for lead in forward:
-            old_key = None if from_start or not lead.stage_id else self._ladder_stage_key(lead.stage_id)
-            passed = stages.filtered(
-                lambda s, lead=lead, old_key=old_key: (
-                    old_key is None or old_key <= self._ladder_stage_key(s)
-                )
-                and self._ladder_stage_key(s) < new_key
-                and (not s.team_id or s.team_id == lead.team_id)
+            ladder = stages.filtered(lambda s, lead=lead: not s.team_id or s.team_id == lead.team_id)
+            if from_start or not lead.stage_id:
+                # below the first rung's key: the first rung itself gates nothing
+                first = min(ladder, key=self._ladder_stage_key, default=new_stage)
+                old_key = self._ladder_stage_key(first)
+            else:
+                old_key = self._ladder_stage_key(lead.stage_id)
+            reached = ladder.filtered(
+                lambda s, old_key=old_key: old_key < self._ladder_stage_key(s) <= new_key
             )
+            if new_stage not in ladder and old_key < new_key:
+                reached |= new_stage
             names = [
                 f"{c.stage_id.name}: {c.name}"
                 for c in criteria
-                if c.stage_id in passed and (lead.id, c.id) not in done
+                if c.stage_id in reached and (lead.id, c.id) not in done
             ]
             if pass_fifty and lead.engineering_review_status == "pending":
                 names.append(self.env._("Engineering review: advice not recorded yet"))
@@ -535,8 +568,9 @@ class CrmLead(models.Model):
         return Markup("<ul>%s</ul>") % Markup().join(Markup("<li>%s</li>") % name for name in names)
 
     def _ladder_apply_gate(self, new_stage, from_start=False):
-        """The stage gate, for users: refuse (block) or note (warn) a forward move, or a creation
-        in ``new_stage`` (``from_start``), past unchecked required exit criteria."""
+        """The stage gate, for users: refuse (block) or note (warn) a move up to ``new_stage``, or a
+        creation in it (``from_start``), while required entry criteria of ``new_stage`` or of a stage
+        jumped are not checked."""
         if all((lead.company_id or self.env.company).ladder_gate_mode == "off" for lead in self):
             return
         missing = self._ladder_missing_for_move(new_stage, from_start=from_start)
@@ -548,7 +582,7 @@ class CrmLead(models.Model):
             if mode == "block":
                 if from_start:
                     message = self.env._(
-                        "“%(lead)s” cannot be created in %(stage)s, these exit criteria are missing: "
+                        "“%(lead)s” cannot be created in %(stage)s: these entry criteria are not met: "
                         "%(missing)s.",
                         lead=lead.name,
                         stage=new_stage.name,
@@ -556,7 +590,8 @@ class CrmLead(models.Model):
                     )
                 else:
                     message = self.env._(
-                        "“%(lead)s” cannot move to %(stage)s, these exit criteria are missing: %(missing)s.",
+                        "“%(lead)s” cannot move up to %(stage)s: these entry criteria are not met: "
+                        "%(missing)s.",
                         lead=lead.name,
                         stage=new_stage.name,
                         missing="; ".join(names),
@@ -565,11 +600,11 @@ class CrmLead(models.Model):
             elif mode == "warn":
                 if from_start:
                     body = Markup(
-                        self.env._("Created in %(stage)s although these exit criteria are missing:%(list)s")
+                        self.env._("Created in %(stage)s although these entry criteria are not met:%(list)s")
                     )
                 else:
                     body = Markup(
-                        self.env._("Moved to %(stage)s although these exit criteria are missing:%(list)s")
+                        self.env._("Moved up to %(stage)s although these entry criteria are not met:%(list)s")
                     )
                 # a logged note: it needs no sender address (a user without e-mail still moves the deal)
                 lead._message_log(
@@ -586,7 +621,7 @@ class CrmLead(models.Model):
             raise UserError("\n".join(blocked) + "\n" + hint)
 
     def _ladder_force_stage(self, stage, reason):
-        """A sales manager moves these deals to ``stage`` past their missing exit criteria.
+        """A sales manager moves these deals to ``stage`` although entry criteria are not met.
 
         Private: RPC cannot call it. The caller (the Force Stage wizard) checked that the user is a
         sales manager; the missing criteria and the reason go to the chatter.
@@ -596,7 +631,7 @@ class CrmLead(models.Model):
             lead.message_post(
                 body=Markup(
                     self.env._(
-                        "Moved to %(stage)s although these exit criteria are missing:%(list)s"
+                        "Moved up to %(stage)s although these entry criteria are not met:%(list)s"
                         "Reason: %(reason)s"
                     )
                 )
@@ -644,7 +679,7 @@ class CrmLead(models.Model):
             return None
         return {
             "warning": {
-                "title": self.env._("Exit criteria missing"),
+                "title": self.env._("Entry criteria not met"),
                 "message": "\n".join(missing[origin]),
             }
         }

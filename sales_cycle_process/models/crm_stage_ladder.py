@@ -31,15 +31,16 @@ class CrmStage(models.Model):
     )
     definition = fields.Html(
         translate=True,
-        help="What must be true for a deal to be in this stage.",
+        help="What has been achieved when a deal is at this stage, in the sales process's words.",
     )
-    exit_criterion_ids = fields.One2many(
+    entry_criterion_ids = fields.One2many(
         "scp.stage.criterion",
         "stage_id",
-        string="Exit Criteria",
-        help="What must be done before a deal may move on from this stage.",
+        string="Entry Criteria",
+        help="What must be true for a deal to be at this stage: a deal moving up to it (or past it) has "
+        "them checked.",
     )
-    exit_criterion_count = fields.Integer(compute="_compute_exit_criterion_count", string="Criteria")
+    entry_criterion_count = fields.Integer(compute="_compute_entry_criterion_count", string="Criteria")
 
     @api.model
     def _forecast_category_for(self, probability):
@@ -54,10 +55,10 @@ class CrmStage(models.Model):
             return "pipeline"
         return "omitted"
 
-    @api.depends("exit_criterion_ids")
-    def _compute_exit_criterion_count(self):
+    @api.depends("entry_criterion_ids")
+    def _compute_entry_criterion_count(self):
         for stage in self:
-            stage.exit_criterion_count = len(stage.exit_criterion_ids)
+            stage.entry_criterion_count = len(stage.entry_criterion_ids)
 
     @api.constrains("probability")
     def _check_probability_range(self):
@@ -72,7 +73,7 @@ class CrmStage(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_ladder_history(self):
-        """A stage goes with its exit criteria only when no deal has checked them, and only when it
+        """A stage goes with its entry criteria only when no deal has checked them, and only when it
         holds no deal (Odoo's database refuses that last case with a less readable message)."""
         Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
         for stage in self:
@@ -91,7 +92,7 @@ class CrmStage(models.Model):
         if checked:
             raise UserError(
                 self.env._(
-                    "The stage “%(stage)s” cannot be deleted: deals have checked its exit criterion "
+                    "The stage “%(stage)s” cannot be deleted: deals have checked its entry criterion "
                     "“%(criterion)s”, and their checklists keep who checked it and when. Keep the stage and "
                     "fold it, so that it no longer takes room in the pipeline.",
                     stage=checked[0].stage_id.name,

@@ -16,8 +16,9 @@ class ResCompany(models.Model):
         string="Stage Gate",
         default="warn",
         required=True,
-        help="What happens when a deal moves forward past a stage whose required exit criteria are not "
-        "checked: nothing (off), a warning and a chatter note (warn), or the move is refused (block).",
+        help="What happens when a deal moves up to a stage while required entry criteria of that stage "
+        "(or of a stage it jumps) are not checked: nothing (off), a warning and a chatter note (warn), or "
+        "the move is refused (block).",
     )
     engineering_review_threshold = fields.Monetary(
         currency_field="currency_id",

@@ -6,16 +6,17 @@ STAMP_FIELDS = ("done_user_id", "done_date")
 
 
 class CrmLeadCriterionCheck(models.Model):
-    """One line of a deal's exit-criteria checklist: one record per deal and criterion, so two people
+    """One line of a deal's entry-criteria checklist: one record per deal and criterion, so two people
     ticking two different lines at the same time never overwrite each other.
 
-    The server creates the lines (one per exit criterion of the deal's stage); users tick them on
-    deals they may edit. A line stays with its deal and criterion, and keeps who checked it and when,
-    also when its criterion is archived.
+    The server creates the lines (one per entry criterion of every stage of the deal's ladder: those
+    of its stage and below say it is where it sits, those above are what it needs to move up); users
+    tick them on deals they may edit. A line stays with its deal and criterion, and keeps who checked it
+    and when, also when its criterion is archived.
     """
 
     _name = "scp.lead.criterion.check"
-    _description = "Deal Exit Criterion Check"
+    _description = "Deal Entry Criterion Check"
     _order = "stage_sequence, stage_id, sequence, id"
     _rec_name = "criterion_id"
 
@@ -29,6 +30,11 @@ class CrmLeadCriterionCheck(models.Model):
     sequence = fields.Integer(related="criterion_id.sequence", store=True)
     description = fields.Text(related="criterion_id.description")
     required = fields.Boolean(related="criterion_id.required")
+    stage_reached = fields.Boolean(
+        compute="_compute_stage_reached",
+        help="The criterion's stage is the deal's stage or below it: it must be true for the deal to be "
+        "there.",
+    )
     is_done = fields.Boolean(string="Done")
     done_user_id = fields.Many2one("res.users", string="Checked By", readonly=True)
     done_date = fields.Datetime(string="Checked On", readonly=True)
@@ -39,9 +45,14 @@ class CrmLeadCriterionCheck(models.Model):
         (
             "lead_criterion_unique",
             "unique(lead_id, criterion_id)",
-            "A deal has one checklist line per exit criterion.",
+            "A deal has one checklist line per entry criterion.",
         ),
     ]
+
+    @api.depends("lead_id.stage_id", "lead_id.stage_id.sequence", "stage_id", "stage_id.sequence")
+    def _compute_stage_reached(self):
+        for check in self:
+            check.stage_reached = bool(check.lead_id) and check.lead_id._ladder_has_reached(check.stage_id)
 
     @api.model
     def _stamp(self, done):
@@ -72,7 +83,7 @@ class CrmLeadCriterionCheck(models.Model):
             if fname in vals and any(check[fname].id != vals[fname] for check in self):
                 raise UserError(
                     self.env._(
-                        "A checklist line belongs to its deal and its exit criterion: it cannot be moved to "
+                        "A checklist line belongs to its deal and its entry criterion: it cannot be moved to "
                         "another one."
                     )
                 )
@@ -96,7 +107,7 @@ class CrmLeadCriterionCheck(models.Model):
         if any(self.mapped("is_done")):
             raise UserError(
                 self.env._(
-                    "A checked line of a deal's exit-criteria checklist is part of its history: it cannot be "
-                    "deleted. Uncheck it if it is not done."
+                    "A checked line of a deal's entry-criteria checklist is part of its history: it cannot "
+                    "be deleted. Uncheck it if it is not done."
                 )
             )

@@ -2,15 +2,16 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
-class CrmStageExitCriterion(models.Model):
-    """Something that must be true before a deal may leave a stage of the ladder.
+class CrmStageEntryCriterion(models.Model):
+    """Something that must be true for a deal to be at a stage of the ladder (an entry criterion): a
+    deal moving up to the stage, or past it, has it checked.
 
     A criterion that deals have checked keeps their history: it is archived (it no longer gates and
     no longer appears on new checklists), not deleted, and it stays in its stage.
     """
 
     _name = "scp.stage.criterion"
-    _description = "Stage Exit Criterion"
+    _description = "Stage Entry Criterion"
     _order = "stage_id, sequence, id"
 
     stage_id = fields.Many2one("crm.stage", string="Stage", ondelete="cascade", index=True)
@@ -18,7 +19,8 @@ class CrmStageExitCriterion(models.Model):
     description = fields.Text(translate=True, help="How to tell the criterion is met.")
     required = fields.Boolean(
         default=True,
-        help="Required criteria must be checked before a deal moves on (see the stage gate setting).",
+        help="Required criteria must be checked before a deal moves up to this stage or past it (see the "
+        "stage gate setting).",
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -29,7 +31,7 @@ class CrmStageExitCriterion(models.Model):
             if not criterion.stage_id:
                 raise ValidationError(
                     self.env._(
-                        "The exit criterion “%(name)s” needs a stage: pick the stage it belongs to.",
+                        "The entry criterion “%(name)s” needs a stage: pick the stage it belongs to.",
                         name=criterion.name,
                     )
                 )
@@ -40,12 +42,12 @@ class CrmStageExitCriterion(models.Model):
             if not vals.get("stage_id") and not self.env.context.get("default_stage_id"):
                 raise ValidationError(
                     self.env._(
-                        "The exit criterion “%(name)s” needs a stage: pick the stage it belongs to.",
+                        "The entry criterion “%(name)s” needs a stage: pick the stage it belongs to.",
                         name=vals.get("name") or "",
                     )
                 )
         criteria = super().create(vals_list)
-        # open deals already in the stage get the new line on their checklist
+        # open deals get the new line on their checklist
         self.env["crm.lead"].sudo()._ladder_ensure_checks(stages=criteria.stage_id)
         return criteria
 
@@ -56,14 +58,14 @@ class CrmStageExitCriterion(models.Model):
             if checked:
                 raise UserError(
                     self.env._(
-                        "The exit criterion “%(name)s” has been checked on deals of its stage: it cannot "
+                        "The entry criterion “%(name)s” has been checked on deals of its stage: it cannot "
                         "move to another stage. Archive it and create it in the other stage.",
                         name=checked[0].name,
                     )
                 )
         res = super().write(vals)
         if vals.get("active") or vals.get("stage_id"):
-            # unarchived or moved: the open deals of its stage get the line on their checklist
+            # unarchived or moved: the open deals get the line on their checklist
             self.env["crm.lead"].sudo()._ladder_ensure_checks(stages=self.stage_id)
         return res
 
@@ -86,9 +88,9 @@ class CrmStageExitCriterion(models.Model):
         if checked:
             raise UserError(
                 self.env._(
-                    "The exit criterion “%(name)s” has been checked on deals: archive it instead of deleting "
-                    "it, so their checklists keep who checked it and when. An archived criterion no longer "
-                    "gates any deal.",
+                    "The entry criterion “%(name)s” has been checked on deals: archive it instead of "
+                    "deleting it, so their checklists keep who checked it and when. An archived criterion no "
+                    "longer gates any deal.",
                     name=checked[0].name,
                 )
             )

@@ -61,9 +61,16 @@ class LadderCase(TransactionCase):
         values.update(vals)
         return env["crm.lead"].create(values)
 
-    def _tick_current(self, lead, user=None):
-        checks = lead.criterion_check_ids.filtered(lambda c: c.stage_id == lead.stage_id)
+    def _tick(self, lead, stages, user=None):
+        """Tick the deal's lines of the entry criteria of ``stages`` (what must be true to be there)."""
+        checks = lead.criterion_check_ids.filtered(lambda c: c.stage_id in stages)
         (checks.with_user(user) if user else checks).write({"is_done": True})
+        return checks
+
+    def _tick_up_to(self, lead, stage, user=None):
+        """Tick the lines of ``stage`` and of every stage below it."""
+        below = [s for s in self.stages if (s.sequence, s.id) <= (stage.sequence, stage.id)]
+        return self._tick(lead, self.env["crm.stage"].union(*below), user)
 
     def _messages(self, lead):
         return " ".join(lead.message_ids.mapped("body"))

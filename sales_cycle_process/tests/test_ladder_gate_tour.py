@@ -5,7 +5,8 @@ from .tour_common import TourCase
 
 @tagged("post_install", "-at_install")
 class TestLadderGateTour(TourCase):
-    """In the browser: the gate refuses a move while an exit criterion is unchecked, then lets it go."""
+    """In the browser: the gate refuses a move up while an entry criterion of the target stage is unchecked,
+    then lets it go."""
 
     def setUp(self):
         super().setUp()
@@ -32,13 +33,13 @@ class TestLadderGateTour(TourCase):
                 "expected_revenue": 40000,
             }
         )
-        checks = self.lead.criterion_check_ids.filtered(lambda c: c.stage_id == self.intake)
+        checks = self.lead.criterion_check_ids.filtered(lambda c: c.stage_id == self.met)
         self.last_check = checks.filtered(lambda c: c.criterion_id.name == "Lead followed up")
         (checks - self.last_check).is_done = True
 
     def test_gate_tour(self):
         self.assertEqual(
-            self.lead._ladder_missing_for_move(self.met), {self.lead: ["Lead intake: Lead followed up"]}
+            self.lead._ladder_missing_for_move(self.met), {self.lead: ["Met with customer: Lead followed up"]}
         )
         self.start_tour(
             f"/odoo/action-crm.crm_lead_action_pipeline/{self.lead.id}",

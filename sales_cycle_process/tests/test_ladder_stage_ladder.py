@@ -22,17 +22,50 @@ class TestLadderWalk(LadderCase):
         self.assertEqual(lead.probability, 0)
         self.assertEqual(lead.forecast_category, "omitted")
         self.assertEqual(lead.stage_phase, "intake")
-        self.assertEqual(len(lead.criterion_check_ids), 4, "Lead intake has four exit criteria")
+        self.assertEqual(len(lead.criterion_check_ids), 14, "one line per entry criterion of the ladder")
+        self.assertEqual(lead.checklist_summary, "", "Lead intake, where every deal starts, asks nothing")
+        expected_summary = {25: "7/7", 50: "9/9", 60: "10/10", 70: "11/11", 80: "13/13", 90: "14/14"}
         for stage, (_xid, probability, category, phase) in zip(self.stages[1:], LADDER[1:], strict=True):
-            self._tick_current(lead, self.salesperson)
-            self.assertEqual(lead.checklist_progress, 100)
+            # what must be true to be AT the stage is ticked before the deal moves up to it
+            self._tick(lead, stage, self.salesperson)
             with Form(lead.with_user(self.salesperson)) as form:
                 form.stage_id = stage
             self.assertEqual(lead.stage_id, stage)
             self.assertEqual(lead.probability, probability, stage.name)
             self.assertEqual(lead.forecast_category, category, stage.name)
             self.assertEqual(lead.stage_phase, phase, stage.name)
+            self.assertEqual(lead.checklist_progress, 100, stage.name)
+            if probability in expected_summary:
+                self.assertEqual(lead.checklist_summary, expected_summary[probability], stage.name)
         self.assertTrue(lead.won_status == "won" if "won_status" in lead._fields else lead.probability == 100)
+
+    def test_each_stage_holds_what_the_deck_says_is_true_at_it(self):
+        """The deck's probability ladder: each stage's entry criteria and definition are what has been
+        achieved when a deal is at it."""
+        deck = {
+            25: [
+                "Lead produced",
+                "Lead qualified",
+                "Lead classified",
+                "Lead followed up",
+                "Expert seminar or demo held, or customer invited to visit our headquarters",
+                "Decision process and decision makers confirmed",
+                "Marketing funds confirmed",
+            ],
+            50: ["Signing date foreseeable", "Demo or test completed"],
+            60: ["Final solution completed"],
+            70: ["Solution passed by the customer's expert panel or accepted by the customer"],
+            80: ["Customer's internal management has decided", "Customer has chosen us"],
+            90: ["Commercial negotiation completed"],
+        }
+        for stage, (_xid, probability, *_rest) in zip(self.stages, LADDER, strict=True):
+            with self.subTest(stage=stage.name):
+                self.assertEqual(stage.entry_criterion_ids.mapped("name"), deck.get(probability, []))
+                self.assertEqual(stage.entry_criterion_count, len(deck.get(probability, [])))
+                self.assertIn(f"({probability} %)", stage.definition)
+        self.assertIn("final solution is completed", self.stages[3].definition)
+        self.assertIn("commercial negotiation is completed", self.stages[6].definition)
+        self.assertIn("chosen us", self.stages[5].definition)
 
     def test_block_gate_names_missing_criteria_and_manager_forces_with_reason(self):
         lead = self._new_lead()
@@ -40,16 +73,25 @@ class TestLadderWalk(LadderCase):
             with Form(lead.with_user(self.salesperson)) as form:
                 form.stage_id = self.stages[1]
         message = str(err.exception)
-        for name in ("Lead produced", "Lead qualified", "Lead classified", "Lead followed up"):
+        self.assertIn(
+            "“Press line for Acme” cannot move up to Met with customer: these entry criteria are not met: "
+            "Met with customer: Lead produced; Met with customer: Lead qualified;",
+            message,
+        )
+        for name in ("Lead classified", "Lead followed up", "Marketing funds confirmed"):
             self.assertIn(name, message)
         self.assertEqual(lead.stage_id, self.stages[0])
 
-        # one criterion ticked: only the three others are named
-        lead.criterion_check_ids[0].with_user(self.salesperson).is_done = True
+        # one criterion ticked: only the six others are named
+        lead.criterion_check_ids.filtered(lambda c: c.criterion_id.name == "Lead produced").with_user(
+            self.salesperson
+        ).is_done = True
         with self.assertRaises(UserError) as err:
             lead.with_user(self.salesperson).stage_id = self.stages[1]
         self.assertNotIn("Lead produced", str(err.exception))
         self.assertIn("Lead followed up", str(err.exception))
+        # the stage, then the six criteria not met
+        self.assertEqual(str(err.exception).count("Met with customer: "), 1 + 6)
 
         with self.assertRaises(AccessError):
             self.env["scp.stage.force.wizard"].with_user(self.salesperson).create(
@@ -68,23 +110,74 @@ class TestLadderWalk(LadderCase):
         self.assertIn("Customer met at the trade show", chatter)
         self.assertIn("Lead followed up", chatter)
 
-    def test_skipping_rungs_names_the_criteria_of_every_stage_passed(self):
-        lead = self._new_lead()
-        self._tick_current(lead)
+    def test_a_deal_at_50_without_its_final_solution_completed_is_refused_at_60(self):
+        lead = self._new_lead(stage=self.stages[2])
+        self._tick_up_to(lead, self.stages[2])
+        self.assertEqual((lead.probability, lead.checklist_progress), (50, 100))
+        # the UI path: the status bar on the form
         with self.assertRaises(UserError) as err:
-            lead.with_user(self.salesperson).stage_id = self.stages[3]
-        self.assertIn("Budget confirmed", str(err.exception))
-        self.assertIn("Demo or test completed", str(err.exception))
+            with Form(lead.with_user(self.salesperson)) as form:
+                form.stage_id = self.stages[3]
+        self.assertEqual(
+            str(err.exception).splitlines()[0],
+            "“Press line for Acme” cannot move up to Final proposal: these entry criteria are not met: "
+            "Final proposal: Final solution completed.",
+        )
+        # the RPC path: a salesperson's write
+        with self.assertRaisesRegex(UserError, "Final proposal: Final solution completed"):
+            lead.with_user(self.salesperson).write({"stage_id": self.stages[3].id})
+        self.assertEqual((lead.stage_id, lead.probability), (self.stages[2], 50))
+        self._tick(lead, self.stages[3], self.salesperson)
+        lead.with_user(self.salesperson).write({"stage_id": self.stages[3].id})
+        self.assertEqual(
+            (lead.stage_id, lead.probability, lead.checklist_summary), (self.stages[3], 60, "10/10")
+        )
+
+    def test_jumping_rungs_needs_the_criteria_of_every_stage_jumped_and_of_the_target(self):
+        lead = self._new_lead(stage=self.stages[1])
+        self._tick_up_to(lead, self.stages[1])
+        with self.assertRaises(UserError) as err:
+            lead.with_user(self.salesperson).write({"stage_id": self.stages[4].id})
+        message = str(err.exception)
+        for name in (
+            "Purchase intent: Signing date foreseeable",
+            "Purchase intent: Demo or test completed",
+            "Final proposal: Final solution completed",
+            "Proposal accepted: Solution passed by the customer's expert panel or accepted by the customer",
+        ):
+            self.assertIn(name, message)
+        self.assertNotIn("Met with customer:", message, "what it already is, is not asked again")
+        self.assertNotIn("Chosen:", message, "nor what is above the target")
+        # 50 % and 60 % done: the 70 % criterion alone is missing
+        self._tick(lead, self.stages[2] | self.stages[3], self.salesperson)
+        with self.assertRaises(UserError) as err:
+            with Form(lead.with_user(self.salesperson)) as form:
+                form.stage_id = self.stages[4]
+        self.assertIn(
+            "these entry criteria are not met: Proposal accepted: Solution passed", str(err.exception)
+        )
+        self.assertNotIn("Purchase intent", str(err.exception))
+        self._tick(lead, self.stages[4], self.salesperson)
+        with Form(lead.with_user(self.salesperson)) as form:
+            form.stage_id = self.stages[4]
+        self.assertEqual(
+            (lead.stage_id, lead.probability, lead.checklist_summary), (self.stages[4], 70, "11/11")
+        )
 
     def test_backward_moves_always_pass(self):
-        lead = self._new_lead(stage=self.stages[2])
-        self.assertEqual(lead.probability, 50)
+        lead = self._new_lead(stage=self.stages[4])
+        self.assertEqual((lead.probability, lead.checklist_progress), (70, 0), "nothing ticked")
         with Form(lead.with_user(self.salesperson)) as form:
-            form.stage_id = self.stages[1]
-        self.assertEqual(lead.stage_id, self.stages[1])
+            form.stage_id = self.stages[2]
+        self.assertEqual(lead.stage_id, self.stages[2])
+        self.assertEqual(lead.probability, 50)
+        lead.with_user(self.salesperson).stage_id = self.stages[1]
         self.assertEqual(lead.probability, 25)
         lead.with_user(self.salesperson).stage_id = self.stages[0]
         self.assertEqual(lead.probability, 0)
+        # back up is a move up again: the criteria count
+        with self.assertRaisesRegex(UserError, "Met with customer: Lead produced"):
+            lead.with_user(self.salesperson).stage_id = self.stages[1]
 
     def test_warn_gate_lets_the_move_pass_with_a_chatter_note(self):
         self.company.ladder_gate_mode = "warn"
@@ -118,8 +211,8 @@ class TestLadderWalk(LadderCase):
         self.assertTrue(lead.probability_override)
         self.assertIn("Incumbent vendor has gone bankrupt", self._messages(lead))
         # a stage change brings the ladder back
-        self._tick_current(lead)
-        lead.stage_id = self.stages[2]
+        self._tick(lead, self.stages[2], self.salesperson)
+        lead.with_user(self.salesperson).stage_id = self.stages[2]
         self.assertEqual(lead.probability, 50)
         self.assertFalse(lead.probability_override)
 
@@ -262,9 +355,9 @@ class TestLadderReferral(LadderCase):
 
         # walk to 50 %: the review is not needed yet
         for stage in self.stages[1:3]:
-            self._tick_current(lead)
+            self._tick(lead, stage)
             lead.with_user(self.salesperson).stage_id = stage
-        self._tick_current(lead)
+        self._tick(lead, self.stages[3])
         with self.assertRaises(UserError) as err:
             lead.with_user(self.salesperson).stage_id = self.stages[3]
         self.assertIn("Engineering review", str(err.exception))
@@ -298,7 +391,7 @@ class TestLadderRightsAndInput(LadderCase):
                 {"stage_id": stage.id, "name": "Sneaky"}
             )
         with self.assertRaises(AccessError):
-            stage.exit_criterion_ids[0].with_user(self.salesperson).required = False
+            stage.entry_criterion_ids[0].with_user(self.salesperson).required = False
         with self.assertRaises(AccessError):
             self.env["res.config.settings"].with_user(self.salesperson).create({"ladder_gate_mode": "off"})
         with self.assertRaises(AccessError):
@@ -306,10 +399,10 @@ class TestLadderRightsAndInput(LadderCase):
 
         with Form(stage.with_user(self.manager)) as form:
             form.probability = 30
-            with form.exit_criterion_ids.new() as line:
+            with form.entry_criterion_ids.new() as line:
                 line.name = "Site survey booked"
         self.assertEqual(stage.probability, 30)
-        self.assertIn("Site survey booked", stage.exit_criterion_ids.mapped("name"))
+        self.assertIn("Site survey booked", stage.entry_criterion_ids.mapped("name"))
         self.team.with_user(self.manager).probability_source = "predictive"
 
         # Sales managers change the ladder's settings from CRM > Configuration > Playbook.
@@ -340,10 +433,11 @@ class TestLadderRightsAndInput(LadderCase):
         self.assertEqual(self.company.engineering_review_threshold, 100000)
 
     def test_salesperson_ticks_checks_on_own_deal(self):
-        lead = self._new_lead(user=self.salesperson)
-        self._tick_current(lead, self.salesperson)
-        self.assertEqual(lead.checklist_progress, 100)
-        self.assertEqual(lead.criterion_check_ids[0].done_user_id, self.salesperson)
+        lead = self._new_lead(stage=self.stages[1])  # the salesperson's deal
+        self.assertEqual((lead.checklist_progress, lead.checklist_summary), (0, "0/7"))
+        checks = self._tick(lead, self.stages[1], self.salesperson)
+        self.assertEqual((lead.checklist_progress, lead.checklist_summary), (100, "7/7"))
+        self.assertEqual(checks.done_user_id, self.salesperson)
 
     def test_bad_input_is_refused_with_a_clear_sentence(self):
         with self.assertRaisesRegex(ValidationError, "between 0 % and 100 %"):
@@ -425,7 +519,7 @@ class TestLadderViews(LadderCase):
         manager_form = self.env["crm.lead"].with_user(self.manager).get_views([(False, "form")])
         self.assertIn("action_ladder_open_stage_force", manager_form["views"]["form"]["arch"])
         stage_form = self.env["crm.stage"].get_views([(False, "form")])["views"]["form"]["arch"]
-        for fname in ("probability", "phase", "forecast_category", "exit_criterion_ids"):
+        for fname in ("probability", "phase", "forecast_category", "entry_criterion_ids"):
             self.assertIn(f'name="{fname}"', stage_form)
         settings = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="ladder_gate_mode"', settings)
@@ -448,6 +542,69 @@ class TestLadderViews(LadderCase):
         self.assertGreater(
             self.env.ref("sales_cycle_process.demo_ladder_lead_press_line").qualification_completeness, 50
         )
+
+    def test_demo_opportunities_of_ladder_teams_show_their_stages_probability(self):
+        """On the demo database, every opportunity of a team on the ladder shows its stage's probability
+        (0 once lost, 100 won), unless a sales manager's override is recorded."""
+        if not self.env.ref("sales_cycle_process.demo_ladder_team", raise_if_not_found=False):
+            self.skipTest("demo data not installed")
+        deals = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("type", "=", "opportunity"), ("team_id.probability_source", "=", "ladder")])
+        )
+        self.assertGreaterEqual(len(deals), 9)
+        wrong = [
+            f"{deal.name}: {deal.probability} % at {deal.stage_id.name} ({deal.stage_id.probability} %)"
+            for deal in deals
+            if not deal.probability_override
+            and deal.probability != self.env["crm.lead"]._ladder_probability_of(deal.stage_id, deal.active)
+        ]
+        self.assertFalse(wrong)
+        figures = {
+            "demo_playbook_lead_intake": 0,
+            "demo_ladder_lead_press_line": 25,
+            "demo_ladder_lead_clean_room": 50,
+            "demo_playbook_lead_60": 60,
+            "demo_playbook_lead_70": 70,
+            "demo_ladder_lead_spare_press": 80,
+            "demo_playbook_lead_90": 90,
+            "demo_playbook_lead_won": 100,
+        }
+        for xmlid, probability in figures.items():
+            self.assertEqual(self.env.ref(f"sales_cycle_process.{xmlid}").probability, probability, xmlid)
+
+    def test_demo_deals_sit_where_their_ticked_criteria_put_them(self):
+        """Every demo deal of the ladder team has met the entry criteria of its stage and of every stage
+        below it; what it ticked above its stage is progress towards the next rung."""
+        team = self.env.ref("sales_cycle_process.demo_ladder_team", raise_if_not_found=False)
+        if not team:
+            self.skipTest("demo data not installed")
+        deals = self.env["crm.lead"].search([("team_id", "=", team.id), ("type", "=", "opportunity")])
+        for deal in deals:
+            with self.subTest(deal=deal.name):
+                below = deal.criterion_check_ids.filtered("stage_reached")
+                self.assertTrue(all(below.mapped("is_done")), deal.stage_id.name)
+                self.assertEqual(deal.checklist_progress, 100 if below else 0)
+                # the next rung up is refused or passed by its own criteria only
+                above = self.env["crm.stage"].search(
+                    [("sequence", ">", deal.stage_id.sequence), ("team_id", "=", False)], limit=1
+                )
+                if above and not above.is_won:
+                    missing = deal._ladder_missing_for_move(above).get(deal, [])
+                    self.assertTrue(
+                        all(name.startswith(f"{above.name}: ") or "Engineering" in name for name in missing),
+                        missing,
+                    )
+        press_line = self.env.ref("sales_cycle_process.demo_ladder_lead_press_line")
+        self.assertEqual(press_line.checklist_summary, "7/7")
+        self.assertEqual(
+            press_line._ladder_missing_for_move(self.stages[2]),
+            {press_line: ["Purchase intent: Demo or test completed"]},
+        )
+        coil = self.env.ref("sales_cycle_process.demo_playbook_lead_60")
+        self.assertEqual(coil.checklist_summary, "10/10")
+        self.assertFalse(coil._ladder_missing_for_move(self.stages[4]), "ready to move up to 70 %")
 
 
 @tagged("post_install", "-at_install")

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError
 
 
 class CrmLeadStageForceWizard(models.TransientModel):
-    """A sales manager moves a deal past missing exit criteria, with a reason for the chatter."""
+    """A sales manager moves a deal up although entry criteria are not met, with a reason for the chatter."""
 
     _name = "scp.stage.force.wizard"
     _description = "Force Deal Stage"
@@ -30,9 +30,13 @@ class CrmLeadStageForceWizard(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         if not self.env.user.has_group("sales_team.group_sale_manager"):
-            raise AccessError(self.env._("Only a sales manager can force a deal past its exit criteria."))
+            raise AccessError(
+                self.env._("Only a sales manager can move a deal up without its entry criteria.")
+            )
         if not (self.reason or "").strip():
-            raise UserError(self.env._("Give the reason why the deal may move on without its exit criteria."))
+            raise UserError(
+                self.env._("Give the reason why the deal may move up without its entry criteria.")
+            )
         # checked on the server, then a private method (RPC cannot call it) moves the deal
         self.lead_id._ladder_force_stage(self.stage_id, self.reason.strip())
         return {"type": "ir.actions.act_window_close"}

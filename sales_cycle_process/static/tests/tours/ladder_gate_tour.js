@@ -1,6 +1,6 @@
 /** @odoo-module **/
-// The stage gate as a salesperson meets it: a deal whose exit criteria are not all checked cannot
-// move on; checking the last one lets it move.
+// The stage gate as a salesperson meets it: a deal cannot move up to a stage whose entry criteria are
+// not all checked; checking the last one lets it move.
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("scp_ladder_gate_tour", {
@@ -15,8 +15,8 @@ registry.category("web_tour.tours").add("scp_ladder_gate_tour", {
             run: "click",
         },
         {
-            content: "The gate refuses: one exit criterion is missing",
-            trigger: ".modal:contains('cannot move to Met with customer'):contains('Lead followed up')",
+            content: "The gate refuses: one entry criterion of the next rung is not met",
+            trigger: ".modal:contains('cannot move up to Met with customer'):contains('Lead followed up')",
         },
         {
             content: "Close the messages (the warning and the refusal)",
@@ -39,8 +39,8 @@ registry.category("web_tour.tours").add("scp_ladder_gate_tour", {
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Lead intake')",
         },
         {
-            content: "Open the exit criteria checklist",
-            trigger: ".o_notebook .nav-link:contains('Exit Criteria')",
+            content: "Open the entry criteria checklist",
+            trigger: ".o_notebook .nav-link:contains('Entry Criteria')",
             run: "click",
         },
         {
