@@ -365,10 +365,12 @@ class TestUpgrade(TransactionCase):
             "scp_qpa_log",
             "tier_review",
             "scp_cadence_state",
-            "crm_lead_criterion_check",
+            "scp_lead_criterion_check",
         ):
+            # under its name before 18.0.2.0.0 when the database comes from an older version
+            olds = [old for old in ids if new_name(old) == table]
             with self.subTest(table=table):
-                self.assertTrue(ids.get(table), f"{table} was empty before the upgrade")
+                self.assertTrue(any(ids.get(name) for name in olds), f"{table} was empty before the upgrade")
 
     def test_no_row_was_lost(self):
         after = snapshot(self.cr)
@@ -416,6 +418,8 @@ class TestUpgrade(TransactionCase):
     def test_settings_moved_to_the_companies(self):
         """18.0.2.0.0: the values the old parameters held are every company's settings, and the
         parameters are gone."""
+        if version_key(self.before["version"]) >= version_key("18.0.2.0.0"):
+            self.skipTest(f"the database comes from {self.before['version']}: its settings had moved already")
         moved = {key: value for key, value in self.before["settings"].items() if key in MOVED_SETTINGS}
         self.assertTrue(moved, "the demo had no after-sales or forecast parameter before the upgrade")
         companies = self.env["res.company"].with_context(active_test=False).search([])
