@@ -233,10 +233,10 @@ def screens(odoo):
             [(".o_notebook .nav-link", "Qualification")],
         ),
         (
-            "opportunity_exit_criteria.png",
+            "opportunity_entry_criteria.png",
             f"/odoo/action-crm.crm_lead_action_pipeline/{ref('demo_playbook_lead_60')}",
             ".o_form_view .o_notebook",
-            [(".o_notebook .nav-link", "Exit Criteria")],
+            [(".o_notebook .nav-link", "Entry Criteria")],
         ),
         ("cadence_compliance.png", f"/odoo/action-{MODULE}.scp_cadence_state_action", ".o_data_row", []),
         (
