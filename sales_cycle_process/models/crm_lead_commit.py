@@ -9,8 +9,10 @@ CHECKLIST_FIELDS = [
     "commit_partner_ready",
 ]
 # The deck asks the commit's reliability "from 90 %" (commercial negotiation completed): a deal below this
-# probability is upside, whatever its checklist, unless a manager overrides.
+# rung (neither its stage is a commit stage nor its probability 90 % or more) is upside, whatever its
+# checklist, unless a manager overrides.
 COMMIT_RUNG = 90.0
+COMMIT_STAGE_CATEGORIES = ("commit", "closed")
 # A manager's override of an incomplete checklist: written by the server only (the Override Commit
 # Checklist wizard, its removal), never by a client.
 COMMIT_OVERRIDE_FIELDS = frozenset(
@@ -26,15 +28,21 @@ COMMIT_STATUSES = [
 COMMIT_COUNTED = ("complete", "overridden")
 
 
-def commit_status(probability, complete, overridden):
-    """How a deal put in the commit counts, from its facts: ``complete`` at 90 % or more with the five
-    checklist items, else ``overridden`` when a manager overrode, else ``below`` under 90 %, else
+def commit_at_rung(forecast_category, probability):
+    """Whether a deal is on the commit rung: its stage is a commit stage (the ladder's 90 %), or its
+    probability is 90 % or more (a predictive team's deal, a manager's probability override)."""
+    return forecast_category in COMMIT_STAGE_CATEGORIES or (probability or 0.0) >= COMMIT_RUNG
+
+
+def commit_status(at_rung, complete, overridden):
+    """How a deal put in the commit counts, from its facts: ``complete`` on the commit rung with the five
+    checklist items, else ``overridden`` when a manager overrode, else ``below`` under the rung, else
     ``incomplete``. The one rule: the deal's form, the commit wizard and the submission all call it."""
-    if (probability or 0.0) >= COMMIT_RUNG and complete:
+    if at_rung and complete:
         return "complete"
     if overridden:
         return "overridden"
-    if (probability or 0.0) < COMMIT_RUNG:
+    if not at_rung:
         return "below"
     return "incomplete"
 
@@ -112,10 +120,11 @@ class CrmLead(models.Model):
         for lead in self:
             lead.commit_reliable = all(lead[name] for name in CHECKLIST_FIELDS)
 
-    @api.depends(*CHECKLIST_FIELDS, "probability", "commit_override")
+    @api.depends(*CHECKLIST_FIELDS, "probability", "forecast_category", "commit_override")
     def _compute_commit_status(self):
         for lead in self:
-            lead.commit_status = commit_status(lead.probability, lead.commit_reliable, lead.commit_override)
+            at_rung = commit_at_rung(lead.forecast_category, lead.probability)
+            lead.commit_status = commit_status(at_rung, lead.commit_reliable, lead.commit_override)
             lead.commit_missing = lead._commit_missing_text(
                 lead.commit_status, lead.probability, lead._commit_checks()
             )
@@ -128,8 +137,8 @@ class CrmLead(models.Model):
             return False
         if status == "below":
             return self.env._(
-                "At %(probability)s %%: a deal counts as commit from 90 %% (commercial negotiation "
-                "completed), or with a manager's override.",
+                "At %(probability)s %%: a deal counts as commit from the 90 %% stage (commercial "
+                "negotiation completed), or with a manager's override.",
                 probability=round(probability or 0.0, 2),
             )
         missing = ", ".join(
@@ -252,7 +261,11 @@ class CrmLead(models.Model):
                     "Reason: %(reason)s",
                     user=self.env.user.name,
                     missing=lead._commit_missing_text(
-                        commit_status(lead.probability, lead.commit_reliable, False),
+                        commit_status(
+                            commit_at_rung(lead.forecast_category, lead.probability),
+                            lead.commit_reliable,
+                            False,
+                        ),
                         lead.probability,
                         lead._commit_checks(),
                     )

@@ -114,7 +114,9 @@ class TestCommitChecklist(TransactionCase):
             [("commit", "commit"), ("commit", "upside"), ("commit", "upside")],
         )
         self.assertEqual(lines[self.robot].counts_as_reason, "Checklist incomplete: Partner Ready to Order.")
-        self.assertIn("At 80.0 %: a deal counts as commit from 90 %", lines[self.lathe].counts_as_reason)
+        self.assertIn(
+            "At 80.0 %: a deal counts as commit from the 90 % stage", lines[self.lathe].counts_as_reason
+        )
         self.assertFalse(lines[self.press].counts_as_reason)
         self.assertEqual((wizard.commit_week, wizard.upside_week), (10000, 12000))
         # stored: only the complete deal is commit

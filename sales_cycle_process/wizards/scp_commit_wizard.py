@@ -3,7 +3,13 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..models.crm_lead_commit import CHECKLIST_FIELDS, COMMIT_COUNTED, COMMIT_STATUSES, commit_status
+from ..models.crm_lead_commit import (
+    CHECKLIST_FIELDS,
+    COMMIT_COUNTED,
+    COMMIT_STATUSES,
+    commit_at_rung,
+    commit_status,
+)
 from ..models.scp_sales_commit import COMMIT_CATEGORIES, commit_deadline_hour
 from ..tools.periods import local_date, local_hour_utc, quarter_end, sane_date, week_start
 
@@ -115,6 +121,7 @@ class ScpCommitWizardLine(models.TransientModel):
     # deal the caller may read, and ticks only what the caller may write on it.
     amount = fields.Monetary(related="lead_id.expected_revenue_company", compute_sudo=False)
     probability = fields.Float(related="lead_id.probability", compute_sudo=False)
+    forecast_category = fields.Selection(related="lead_id.forecast_category", compute_sudo=False)
     date_deadline = fields.Date(related="lead_id.date_deadline", compute_sudo=False)
     commit_config_final = fields.Boolean(
         related="lead_id.commit_config_final", readonly=False, compute_sudo=False
@@ -144,13 +151,17 @@ class ScpCommitWizardLine(models.TransientModel):
     )
     counts_as_reason = fields.Char(string="Why", compute="_compute_counts_as", compute_sudo=False)
 
-    @api.depends("category", "probability", "commit_override", *CHECKLIST_FIELDS)
+    @api.depends("category", "probability", "forecast_category", "commit_override", *CHECKLIST_FIELDS)
     def _compute_counts_as(self):
         # the deal's rule (crm_lead_commit.commit_status) on the values the form shows, ticks included
         for line in self:
             checks = {name: line[name] for name in CHECKLIST_FIELDS}
             status = (
-                commit_status(line.probability, all(checks.values()), line.commit_override)
+                commit_status(
+                    commit_at_rung(line.forecast_category, line.probability),
+                    all(checks.values()),
+                    line.commit_override,
+                )
                 if line.lead_id
                 else False
             )
