@@ -464,8 +464,8 @@ class ScpForecastMeasures(models.AbstractModel):
             ("linearity", _("Linearity %"), "percent", False),
             ("velocity", _("Velocity / Day"), "monetary", False),
             # the week's commit split by its checklist (stored on the commit at submission)
-            ("commit_complete_week", _("Commit Complete"), "monetary", False),
-            ("commit_overridden_week", _("Commit Overridden"), "monetary", False),
+            ("commit_complete_week", self.env._("Commit Complete"), "monetary", False),
+            ("commit_overridden_week", self.env._("Commit Overridden"), "monetary", False),
         ]
 
     @api.model

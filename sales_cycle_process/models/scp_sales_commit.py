@@ -277,9 +277,7 @@ class ScpSalesCommitLine(models.Model):
         readonly=True,
         help="The salesperson put the deal in the commit (it is upside when it did not earn it).",
     )
-    checklist_complete = fields.Boolean(
-        string="Checklist Complete", readonly=True, help="All five checklist items, at submission."
-    )
+    checklist_complete = fields.Boolean(readonly=True, help="All five checklist items, at submission.")
     commit_status = fields.Selection(
         COMMIT_STATUSES,
         string="Checklist",
@@ -287,10 +285,8 @@ class ScpSalesCommitLine(models.Model):
         help="How the deal counted at submission: complete, overridden by a manager, incomplete or "
         "below 90 %.",
     )
-    overridden = fields.Boolean(
-        string="Overridden", readonly=True, help="A manager's override held on the deal at submission."
-    )
-    override_reason = fields.Text(string="Override Reason", readonly=True)
+    overridden = fields.Boolean(readonly=True, help="A manager's override held on the deal at submission.")
+    override_reason = fields.Text(readonly=True)
     override_user_id = fields.Many2one(
         "res.users", string="Overridden By", readonly=True, ondelete="set null"
     )
@@ -338,12 +334,11 @@ class ScpSalesCommitLine(models.Model):
     def _commit_checklist_note(self, status, reason, user_name, requested):
         """The line's checklist in a sentence (the form and the pack): "Complete", "Overridden: <reason>
         (<who>)", or why a deal put in the commit was kept upside."""
-        _ = self.env._
         if status == "complete":
-            return _("Complete")
+            return self.env._("Complete")
         if status == "overridden":
-            return _("Overridden: %(reason)s (%(user)s)", reason=reason or "", user=user_name or "")
+            return self.env._("Overridden: %(reason)s (%(user)s)", reason=reason or "", user=user_name or "")
         if not status:
             return False
-        what = _("Incomplete") if status == "incomplete" else _("Below 90 %")
-        return _("%(what)s: kept upside", what=what) if requested else what
+        what = self.env._("Incomplete") if status == "incomplete" else self.env._("Below 90 %")
+        return self.env._("%(what)s: kept upside", what=what) if requested else what
