@@ -463,6 +463,9 @@ class ScpForecastMeasures(models.AbstractModel):
             ("unfulfilled", _("Unfulfilled %"), "percent", "unfulfilled_colour"),
             ("linearity", _("Linearity %"), "percent", False),
             ("velocity", _("Velocity / Day"), "monetary", False),
+            # the week's commit split by its checklist (stored on the commit at submission)
+            ("commit_complete_week", self.env._("Commit Complete"), "monetary", False),
+            ("commit_overridden_week", self.env._("Commit Overridden"), "monetary", False),
         ]
 
     @api.model
@@ -508,6 +511,8 @@ class ScpForecastMeasures(models.AbstractModel):
                     "unfulfilled": unfulfilled[user.id],
                     "linearity": linearity[user.id],
                     "velocity": velocity[user.id],
+                    "commit_complete_week": commit.commit_complete_week if commit else 0.0,
+                    "commit_overridden_week": commit.commit_overridden_week if commit else 0.0,
                 }
                 team_rows.append(row)
             total = {"team_id": team.id, "user_id": False, "is_team_total": True}
@@ -519,6 +524,8 @@ class ScpForecastMeasures(models.AbstractModel):
                 "last_actual",
                 "pipeline",
                 "target",
+                "commit_complete_week",
+                "commit_overridden_week",
             ):
                 total[key] = sum(row[key] for row in team_rows)
             # A target set on the team itself wins over the sum of its salespeople's targets.

@@ -15,6 +15,7 @@ from ..tools.periods import (
     sane_date,
     week_start,
 )
+from .crm_lead_commit import COMMIT_COUNTED, COMMIT_STATUSES
 
 _logger = logging.getLogger(__name__)
 
@@ -48,6 +49,16 @@ class ScpSalesCommit(models.Model):
     upside_month = fields.Monetary(string="Upside (month)", readonly=True)
     upside_quarter = fields.Monetary(string="Upside (quarter)", readonly=True)
     commit_total = fields.Monetary(string="Commit (all)", readonly=True, help="All committed deals.")
+    commit_complete_week = fields.Monetary(
+        string="Commit Complete (week)",
+        readonly=True,
+        help="The week's commit of deals whose checklist was complete at submission.",
+    )
+    commit_overridden_week = fields.Monetary(
+        string="Commit Overridden (week)",
+        readonly=True,
+        help="The week's commit of deals a manager counted as commit though their checklist was incomplete.",
+    )
 
     @api.depends("user_id", "week_start", "state")
     def _compute_display_name(self):
@@ -58,7 +69,8 @@ class ScpSalesCommit(models.Model):
 
     @api.model
     def _totals_from_lines(self, monday, lines):
-        """Commit and upside of the week, month and quarter from line values."""
+        """Commit and upside of the week, month and quarter from line values; the week's commit split into
+        complete and overridden (by the line's ``commit_status``)."""
         periods = {
             "week": (monday, monday + timedelta(days=6)),
             "month": (month_start(monday), month_end(monday)),
@@ -66,12 +78,20 @@ class ScpSalesCommit(models.Model):
         }
         totals = {f"{cat}_{period}": 0.0 for cat in ("commit", "upside") for period in periods}
         totals["commit_total"] = sum(line["amount"] for line in lines if line["category"] == "commit")
+        totals["commit_complete_week"] = totals["commit_overridden_week"] = 0.0
         for line in lines:
             day = line.get("date_deadline")
             for period, (_start, end) in periods.items():
                 # A deal without a close date, or overdue, counts in every period that is still open.
                 if not day or day <= end:
                     totals[f"{line['category']}_{period}"] += line["amount"]
+            status = line.get("commit_status")
+            if (
+                line["category"] == "commit"
+                and status in COMMIT_COUNTED
+                and (not day or day <= periods["week"][1])
+            ):
+                totals[f"commit_{status}_week"] += line["amount"]
         return totals
 
     @api.model
@@ -112,7 +132,11 @@ class ScpSalesCommit(models.Model):
     @api.model
     def _lines_from_deals(self, user, monday, lines):
         """The commit's lines, read by the server from the deals: the client only says which deals and in
-        which category. Every deal must be one the caller can read and an open opportunity of ``user``."""
+        which category. Every deal must be one the caller can read and an open opportunity of ``user``.
+
+        A deal the client puts in the commit is stored as commit only when the deal earns it
+        (``crm.lead.commit_status``: its checklist complete from 90 %, or a manager's override); otherwise it
+        is stored as upside, and the line keeps that the salesperson asked for commit."""
         categories = dict(COMMIT_CATEGORIES)
         wanted = {}
         for line in lines:
@@ -143,20 +167,15 @@ class ScpSalesCommit(models.Model):
         self._check_deals_not_committed_by_others(user, monday, leads)
         return [
             {
+                **lead._commit_line_checklist_vals(wanted[lead.id]),
                 "lead_id": lead.id,
                 "lead_name": lead.name,
                 "lead_user_id": lead.user_id.id,
                 # the customer's name of a deal the caller reads: in sudo only for the partner's name
                 "partner_name": lead.partner_id.sudo().display_name or lead.partner_name or False,
-                "category": wanted[lead.id],
                 "amount": lead.expected_revenue_company,
                 "probability": lead.probability,
                 "date_deadline": lead.date_deadline,
-                "config_final": lead.commit_config_final,
-                "end_user_signed": lead.commit_end_user_signed,
-                "integrator_signed": lead.commit_integrator_signed,
-                "discount_approved": lead.commit_discount_approved,
-                "partner_ready": lead.commit_partner_ready,
             }
             for lead in leads
         ]
@@ -253,6 +272,30 @@ class ScpSalesCommitLine(models.Model):
     integrator_signed = fields.Boolean(readonly=True)
     discount_approved = fields.Boolean(readonly=True)
     partner_ready = fields.Boolean(readonly=True)
+    requested_commit = fields.Boolean(
+        string="Put in Commit",
+        readonly=True,
+        help="The salesperson put the deal in the commit (it is upside when it did not earn it).",
+    )
+    checklist_complete = fields.Boolean(readonly=True, help="All five checklist items, at submission.")
+    commit_status = fields.Selection(
+        COMMIT_STATUSES,
+        string="Checklist",
+        readonly=True,
+        help="How the deal counted at submission: complete, overridden by a manager, incomplete or "
+        "below 90 %.",
+    )
+    overridden = fields.Boolean(readonly=True, help="A manager's override held on the deal at submission.")
+    override_reason = fields.Text(readonly=True)
+    override_user_id = fields.Many2one(
+        "res.users", string="Overridden By", readonly=True, ondelete="set null"
+    )
+    override_date = fields.Datetime(string="Overridden On", readonly=True)
+    checklist_summary = fields.Char(
+        string="Checklist Note",
+        compute="_compute_checklist_summary",
+        help="Complete; overridden: the reason, by whom; or what kept the deal upside.",
+    )
 
     _sql_constraints = [
         ("lead_once", "UNIQUE(commit_id, lead_id)", "A deal can only appear once in a commit."),
@@ -279,3 +322,23 @@ class ScpSalesCommitLine(models.Model):
                 partner_name=lead.partner_id.display_name or lead.partner_name or False,
             )
         return super().create(vals_list)
+
+    @api.depends("commit_status", "override_reason", "override_user_id", "requested_commit")
+    def _compute_checklist_summary(self):
+        for line in self:
+            line.checklist_summary = line._commit_checklist_note(
+                line.commit_status, line.override_reason, line.override_user_id.name, line.requested_commit
+            )
+
+    @api.model
+    def _commit_checklist_note(self, status, reason, user_name, requested):
+        """The line's checklist in a sentence (the form and the pack): "Complete", "Overridden: <reason>
+        (<who>)", or why a deal put in the commit was kept upside."""
+        if status == "complete":
+            return self.env._("Complete")
+        if status == "overridden":
+            return self.env._("Overridden: %(reason)s (%(user)s)", reason=reason or "", user=user_name or "")
+        if not status:
+            return False
+        what = self.env._("Incomplete") if status == "incomplete" else self.env._("Below 90 %")
+        return self.env._("%(what)s: kept upside", what=what) if requested else what

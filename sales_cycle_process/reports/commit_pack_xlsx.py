@@ -4,7 +4,8 @@ from odoo import models
 
 
 class CommitPackXlsx(models.AbstractModel):
-    """The weekly commit pack: per salesperson commit, upside, last week's accuracy, the checklist.
+    """The weekly commit pack: per salesperson commit (complete and overridden), upside, last week's accuracy,
+    the checklist of each deal (complete, or overridden: the reason and by whom).
 
     Set-based: the accuracy of every row comes from one grouped computation, and the checklist lines are read
     by SQL a batch of commits at a time (see scp.xlsx.report.mixin), so a pack of 100,000 lines neither
@@ -34,8 +35,10 @@ class CommitPackXlsx(models.AbstractModel):
             self.env._("Last Week's Commit"),
             self.env._("Last Week's Actual"),
             self.env._("Accuracy"),
+            self.env._("Commit Complete (week)"),
+            self.env._("Commit Overridden (week)"),
         ]
-        sheet = self._scp_sheet(workbook, self.env._("Commit"), headers, [(0, 2, 18), (3, 9, 16)])
+        sheet = self._scp_sheet(workbook, self.env._("Commit"), headers, [(0, 2, 18), (3, 11, 16)])
         accuracy = measures._accuracy_by_week(users, {c.week_start - timedelta(days=7) for c in commits})
         for row, commit in enumerate(self._scp_stream(commits), start=1):
             last_commit, last_actual, ratio = accuracy[
@@ -57,6 +60,8 @@ class CommitPackXlsx(models.AbstractModel):
             ):
                 sheet.write_number(row, col, value, money)
             sheet.write_number(row, 9, ratio / 100.0, percent)
+            sheet.write_number(row, 10, commit.commit_complete_week, money)
+            sheet.write_number(row, 11, commit.commit_overridden_week, money)
         self._scp_autofilter(sheet, len(commits), len(headers))
 
         headers = [
@@ -71,20 +76,26 @@ class CommitPackXlsx(models.AbstractModel):
             self.env._("Integrator Contracts"),
             self.env._("Special Discount"),
             self.env._("Partner Ready"),
+            self.env._("Checklist"),
         ]
-        checklist = self._scp_sheet(workbook, self.env._("Checklist"), headers, [(0, 10, 16)])
+        checklist = self._scp_sheet(workbook, self.env._("Checklist"), headers, [(0, 10, 16), (11, 11, 48)])
         Line = self.env["scp.sales.commit.line"]
         categories = dict(Line._fields["category"]._description_selection(self.env))
         yes, no = self.env._("Yes"), self.env._("No")
         user_names = {commit.id: commit.user_id.name or "" for commit in commits}
         flags = ["config_final", "end_user_signed", "integrator_signed", "discount_approved", "partner_ready"]
         # the deal's name as committed: also for a deal deleted since, or one the reader may not open
-        fnames = ["lead_name", "category", "amount", "probability", "date_deadline", *flags]
+        notes = ["commit_status", "override_reason", "override_user_id", "requested_commit"]
+        fnames = ["lead_name", "category", "amount", "probability", "date_deadline", *notes, *flags]
         row = 0
         for lines in self._scp_children(commits, Line, "commit_id", fnames, order=Line._order):
+            # who overrode, by name: one read per batch of commits
+            overriders = self.env["res.users"].browse({r[7] for _c, rows in lines for r in rows if r[7]})
+            overrider_names = {user.id: user.name for user in overriders.with_context(active_test=False)}
             for commit_id, rows in lines:
                 salesperson = user_names[commit_id]
-                for lead_name, category, amount, probability, deadline, *checks in rows:
+                for lead_name, category, amount, probability, deadline, *rest in rows:
+                    status, reason, overrider, requested, *checks = rest
                     row += 1
                     self._scp_text(checklist, row, 0, salesperson, blank=False)
                     self._scp_text(checklist, row, 1, lead_name, blank=False)
@@ -97,6 +108,10 @@ class CommitPackXlsx(models.AbstractModel):
                         checklist.write_blank(row, 5, None, date)
                     for col, flag in enumerate(checks, start=6):
                         checklist.write_string(row, col, yes if flag else no)
+                    note = Line._commit_checklist_note(
+                        status, reason, overrider_names.get(overrider), requested
+                    )
+                    self._scp_text(checklist, row, 11, note)
         self._scp_autofilter(checklist, row, len(headers))
 
         headers = [self.env._("Week"), self.env._("Commit"), self.env._("Actual"), self.env._("Accuracy")]

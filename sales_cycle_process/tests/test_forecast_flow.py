@@ -9,6 +9,8 @@ from odoo.addons.sales_cycle_process.tools.periods import week_start
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
+from .commit_checklist_common import complete_commit_checklist
+
 
 @tagged("post_install", "-at_install")
 class TestForecastFlow(TransactionCase):
@@ -79,6 +81,8 @@ class TestForecastFlow(TransactionCase):
             cls.l2 = lead("FC Deal 2", 5000, "2026-03-20", cls.stage_commit)
             cls.l3 = lead("FC Deal 3", 8000, "2026-03-06", cls.stage_upside)
             cls.l4 = lead("FC Deal 4", 4000, "2026-04-10", cls.stage_upside)
+            # deals 1 and 2 (90 %) answer the five checklist questions: they count as commit
+            complete_commit_checklist(cls.env, cls.l1 | cls.l2)
             # February commit (week of 2026-02-23): deals 1 and 2 committed, 3 upside.
             cls.commit_feb = cls._commit(cls.alice, {})
             # February forecast: March 10,000 + 5,000 + 8,000, April 4,000 = 27,000.
@@ -98,6 +102,10 @@ class TestForecastFlow(TransactionCase):
             # A first commit for the week of 2026-03-09, replaced on Sunday.
             cls.commit_w2_first = cls._commit(cls.alice, {})
         with freeze_time("2026-03-08 10:00:00"):
+            # deal 3 is at 80 %: it counts as commit because the team leader overrides
+            cls.l3.with_user(cls.manager)._commit_override(
+                "Signed letter of intent; the PO follows on Monday."
+            )
             cls.commit_w2 = cls._commit(cls.alice, {cls.l3: "commit"})
             cls.forecast_mar = cls._forecast(cls.alice, {1: 600}, comment="Deal 5 may grow")
 
@@ -413,20 +421,23 @@ class TestForecastFlow(TransactionCase):
         self.assertEqual(flow["end"], 13000)
 
     def test_checklist_ticked_in_the_wizard_is_in_the_snapshot(self):
+        self.l2.write({"commit_config_final": False, "commit_end_user_signed": False})
         with freeze_time("2026-03-14 10:00:00"):
             form = Form(self.env["scp.commit.wizard"].with_user(self.alice))
             for index in range(len(form.line_ids)):
                 with form.line_ids.edit(index) as line:
                     if line.lead_id == self.l2:
+                        self.assertEqual((line.category, line.counts_as), ("commit", "upside"))
                         line.commit_config_final = True
                         line.commit_end_user_signed = True
+                        self.assertEqual(line.counts_as, "commit")
             commit = self.env["scp.sales.commit"].browse(form.save().action_submit()["res_id"])
         line = commit.line_ids.filtered(lambda item: item.lead_id == self.l2)
         self.assertTrue(line.config_final and line.end_user_signed)
-        self.assertFalse(line.integrator_signed or line.partner_ready)
-        self.assertEqual(line.discount_approved, self.l2.commit_discount_approved)
+        self.assertTrue(line.integrator_signed and line.partner_ready and line.discount_approved)
+        self.assertEqual((line.category, line.commit_status), ("commit", "complete"))
         self.assertTrue(self.l2.commit_config_final)
-        self.assertFalse(self.l2.commit_reliable)
+        self.assertTrue(self.l2.commit_reliable)
 
     def test_forecast_vs_commit_vs_actual_analysis(self):
         self.env.flush_all()

@@ -71,6 +71,8 @@ MATRIX = {
     "scp.forecast.analysis": dict.fromkeys(EVERY_USER, "r"),
     # QPA log: written by submitting and deciding (as superuser), read by every role.
     "scp.qpa.log": dict.fromkeys(EVERY_USER, "r"),
+    # a team leader may be a salesperson: the wizard checks who overrides when it is applied
+    "scp.commit.override.wizard": EVERY_USER,
 }
 
 

@@ -22,6 +22,7 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.scp_sales_commit import ScpSalesCommit
+from .commit_checklist_common import complete_commit_checklist
 from .qpa_common import QpaCase
 from .thread_common import registry_open_to_threads
 
@@ -88,6 +89,8 @@ class SnapshotCase(TransactionCase):
         cls.deal_a1 = deal("TS Alice press", cls.alice, 10000, "2026-03-10", cls.stage_commit)
         cls.deal_a2 = deal("TS Alice robot", cls.alice, 5000, "2026-04-25", cls.stage_upside)
         cls.deal_b1 = deal("TS Bob lathe", cls.bob, 7000, "2026-03-12", cls.stage_commit)
+        # the 90 % deals answer the five checklist questions: they count as commit
+        complete_commit_checklist(cls.env, cls.deal_a1 | cls.deal_b1)
 
     def _wizard(self, model, user, values):
         """The wizard as a client opens it (``default_user_id`` for somebody else's) and saves it."""
@@ -232,12 +235,21 @@ class TestSnapshotChecks(SnapshotCase):
             "commit_discount_approved": True,
             "commit_reliable": True,
         }
-        commit = self._commit(self.alice, line_ids=[Command.create(forged)])
-        line = commit.line_ids
+        # a 90 % deal with four ticks but no quotation: its special discount is not approved
+        saw = self.deal_a1.copy({"name": "TS Alice saw", "expected_revenue": 3000, "probability": 90})
+        saw.write(dict.fromkeys(("commit_config_final", "commit_end_user_signed"), True))
+        saw.write(dict.fromkeys(("commit_integrator_signed", "commit_partner_ready"), True))
+        commit = self._commit(
+            self.alice, line_ids=[Command.create(forged), Command.create({**forged, "lead_id": saw.id})]
+        )
+        line = commit.line_ids.filtered(lambda item: item.lead_id == self.deal_a1)
         self.assertEqual((line.amount, line.probability), (10000, 90))
         self.assertEqual(line.date_deadline, date(2026, 3, 10))
-        self.assertFalse(line.discount_approved, "no quotation, no approved special discount")
-        self.assertEqual((commit.commit_week, commit.commit_total), (10000, 10000))
+        self.assertTrue(line.discount_approved, "its quotation needs no QPA")
+        saw_line = commit.line_ids - line
+        self.assertFalse(saw_line.discount_approved, "no quotation, no approved special discount")
+        self.assertEqual((saw_line.category, saw_line.commit_status), ("upside", "incomplete"))
+        self.assertEqual((commit.commit_week, commit.commit_total, commit.upside_week), (10000, 10000, 3000))
         self.assertEqual(self.deal_a1.expected_revenue, 10000)
 
     def test_forecast_open_deals_are_computed_again_on_submit(self):
@@ -415,7 +427,10 @@ class TestSnapshotDeals(SnapshotCase):
         self.assertEqual(alice["commit_week"], 10000)
 
     def test_merging_deals_keeps_the_commit_on_the_surviving_deal(self):
-        self.deal_a2.write({"stage_id": self.stage_commit.id, "date_deadline": "2026-03-25"})
+        self.deal_a2.write(
+            {"stage_id": self.stage_commit.id, "date_deadline": "2026-03-25", "probability": 90}
+        )
+        complete_commit_checklist(self.env, self.deal_a2)
         commit = self._commit(self.alice)
         self.assertEqual(commit.line_ids.lead_id, self.deal_a1 | self.deal_a2)
         # the duplicate is further in the ladder: it survives the merge

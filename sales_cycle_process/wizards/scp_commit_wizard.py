@@ -3,6 +3,13 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.crm_lead_commit import (
+    CHECKLIST_FIELDS,
+    COMMIT_COUNTED,
+    COMMIT_STATUSES,
+    commit_at_rung,
+    commit_status,
+)
 from ..models.scp_sales_commit import COMMIT_CATEGORIES, commit_deadline_hour
 from ..tools.periods import local_date, local_hour_utc, quarter_end, sane_date, week_start
 
@@ -32,15 +39,27 @@ class ScpCommitWizard(models.TransientModel):
         monday = week_start(local_date(self.env, now))
         return monday if now <= local_hour_utc(self.env, monday, hour) else monday + timedelta(days=7)
 
-    @api.depends("line_ids.category", "line_ids.amount", "line_ids.date_deadline", "week_start")
+    @api.depends(
+        "line_ids.counts_as",
+        "line_ids.commit_status",
+        "line_ids.amount",
+        "line_ids.date_deadline",
+        "week_start",
+    )
     def _compute_totals(self):
+        # what the server will store: a deal counts as commit only when it earns it (see counts_as)
         for wizard in self:
             lines = [
-                {"category": line.category, "amount": line.amount, "date_deadline": line.date_deadline}
+                {
+                    "category": line.counts_as,
+                    "commit_status": line.commit_status,
+                    "amount": line.amount,
+                    "date_deadline": line.date_deadline,
+                }
                 for line in wizard.line_ids
             ]
             totals = self.env["scp.sales.commit"]._totals_from_lines(wizard.week_start, lines)
-            wizard.update(totals)
+            wizard.update({name: value for name, value in totals.items() if name in self._fields})
 
     @api.model
     def _proposed_leads(self, user, monday):
@@ -102,6 +121,7 @@ class ScpCommitWizardLine(models.TransientModel):
     # deal the caller may read, and ticks only what the caller may write on it.
     amount = fields.Monetary(related="lead_id.expected_revenue_company", compute_sudo=False)
     probability = fields.Float(related="lead_id.probability", compute_sudo=False)
+    forecast_category = fields.Selection(related="lead_id.forecast_category", compute_sudo=False)
     date_deadline = fields.Date(related="lead_id.date_deadline", compute_sudo=False)
     commit_config_final = fields.Boolean(
         related="lead_id.commit_config_final", readonly=False, compute_sudo=False
@@ -117,6 +137,42 @@ class ScpCommitWizardLine(models.TransientModel):
         related="lead_id.commit_partner_ready", readonly=False, compute_sudo=False
     )
     commit_reliable = fields.Boolean(related="lead_id.commit_reliable", compute_sudo=False)
+    commit_override = fields.Boolean(related="lead_id.commit_override", compute_sudo=False)
+    commit_status = fields.Selection(
+        COMMIT_STATUSES, string="Checklist", compute="_compute_counts_as", compute_sudo=False
+    )
+    counts_as = fields.Selection(
+        COMMIT_CATEGORIES,
+        string="Counts as",
+        compute="_compute_counts_as",
+        compute_sudo=False,
+        help="Where the deal will be stored on submission: in the commit only when its checklist is complete "
+        "from 90 %, or a manager overrode; otherwise in the upside.",
+    )
+    counts_as_reason = fields.Char(string="Why", compute="_compute_counts_as", compute_sudo=False)
+
+    @api.depends("category", "probability", "forecast_category", "commit_override", *CHECKLIST_FIELDS)
+    def _compute_counts_as(self):
+        # the deal's rule (crm_lead_commit.commit_status) on the values the form shows, ticks included
+        for line in self:
+            checks = {name: line[name] for name in CHECKLIST_FIELDS}
+            status = (
+                commit_status(
+                    commit_at_rung(line.forecast_category, line.probability),
+                    all(checks.values()),
+                    line.commit_override,
+                )
+                if line.lead_id
+                else False
+            )
+            line.commit_status = status
+            earns = status in COMMIT_COUNTED
+            line.counts_as = "commit" if line.category == "commit" and earns else "upside"
+            line.counts_as_reason = (
+                line.lead_id._commit_missing_text(status, line.probability, checks)
+                if line.category == "commit" and not earns
+                else False
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -75,3 +75,5 @@ class ScpForecastConsolidationLine(models.TransientModel):
         "from the last three months' closed deals.",
     )
     unfulfilled_colour = fields.Selection(COLOURS)
+    commit_complete_week = fields.Monetary(string="Commit Complete")
+    commit_overridden_week = fields.Monetary(string="Commit Overridden")

@@ -1,5 +1,5 @@
 /** @odoo-module **/
-// A salesperson submits the weekly commit from CRM > Playbook.
+// A salesperson submits the weekly commit from CRM > Playbook; an incomplete checklist shows as upside.
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("scp_commit_wizard_tour", {
@@ -17,6 +17,10 @@ registry.category("web_tour.tours").add("scp_commit_wizard_tour", {
         {
             content: "The deal in the commit category is proposed",
             trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains('Tour: servo press for Lyon')",
+        },
+        {
+            content: "The deal with an incomplete checklist will be upside, and the wizard says why",
+            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains('Tour: press brake for Lille'):contains('Checklist incomplete')",
         },
         {
             content: "Submit",
