@@ -71,6 +71,10 @@ MATRIX = {
     "scp.forecast.analysis": dict.fromkeys(EVERY_USER, "r"),
     # QPA log: written by submitting and deciding (as superuser), read by every role.
     "scp.qpa.log": dict.fromkeys(EVERY_USER, "r"),
+    # the monthly project list: written with its forecast; action plans: the guards and rules decide
+    "scp.sales.forecast.deal": dict.fromkeys(EVERY_USER, "r"),
+    "scp.action.plan": EVERY_USER,
+    "scp.action.plan.item": EVERY_USER,
 }
 
 
