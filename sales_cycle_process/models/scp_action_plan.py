@@ -445,5 +445,5 @@ class ScpActionPlanItem(models.Model):
         """Called when activities are marked done (models/mail_activity.py): the actions they stand for are
         ticked done."""
         items = self.sudo().search([("activity_id", "in", activities.ids), ("done", "=", False)])
-        if items:
-            super(ScpActionPlanItem, items).write({"done": True, "done_on": fields.Date.context_today(self)})
+        # the activity is being marked done: unlinked from the action first, so that it is not done twice
+        items.write({"done": True, "activity_id": False})

@@ -464,10 +464,10 @@ class ScpForecastMeasures(models.AbstractModel):
             ("linearity", _("Linearity %"), "percent", False),
             ("velocity", _("Velocity / Day"), "monetary", False),
             # discipline: 100 % submission (a rep's row: 100 or 0; a team's: submitted / expected)
-            ("commit_rate", _("Commit Submission %"), "percent", "commit_rate_colour"),
-            ("forecast_rate", _("Forecast Submission %"), "percent", "forecast_rate_colour"),
-            ("commit_missing", _("Commit Not Submitted"), "char", False),
-            ("forecast_missing", _("Forecast Not Submitted"), "char", False),
+            ("commit_rate", self.env._("Commit Submission %"), "percent", "commit_rate_colour"),
+            ("forecast_rate", self.env._("Forecast Submission %"), "percent", "forecast_rate_colour"),
+            ("commit_missing", self.env._("Commit Not Submitted"), "char", False),
+            ("forecast_missing", self.env._("Forecast Not Submitted"), "char", False),
         ]
 
     @api.model
