@@ -7,8 +7,10 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from .rpc_common import JsonRpcAttackMixin
 
 
 @tagged("post_install", "-at_install")
@@ -325,3 +327,69 @@ class TestForecastDiscipline(TransactionCase):
         self.assertFalse(
             self.env["scp.action.plan.item"].with_user(self.admin).search([("plan_id", "=", plan.id)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestActionPlanRpc(JsonRpcAttackMixin, HttpCase):
+    """A salesperson's attacks on their action plan through /web/dataset/call_kw, with the contexts a client
+    could send: each is refused with a sentence and the plan stays a draft."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        salesman = "sales_team.group_sale_salesman"
+        cls.rita = new_test_user(cls.env, "dsr_rita", groups=salesman)
+        cls.alice = new_test_user(cls.env, "dsr_alice", password="dsr_alice_pw", groups=salesman)
+        cls.bob = new_test_user(cls.env, "dsr_bob", groups=salesman)
+        cls.team = cls.env["crm.team"].create(
+            {"name": "DS RPC", "user_id": cls.rita.id, "member_ids": [Command.set((cls.alice | cls.bob).ids)]}
+        )
+        cls.plan = (
+            cls.env["scp.action.plan"]
+            .with_user(cls.alice)
+            .create(
+                {
+                    "month": "2026-03-01",
+                    "item_ids": [Command.create({"name": "Call the customer", "date_due": "2026-03-20"})],
+                }
+            )
+        )
+        cls.bobs_plan = cls.env["scp.action.plan"].with_user(cls.bob).create({"month": "2026-03-01"})
+
+    def test_salesperson_attacks_over_json_rpc(self):
+        self.authenticate("dsr_alice", "dsr_alice_pw")
+        plan, item = self.plan, self.plan.item_ids
+        supersede = {"context": {"scp_supersede": True, "active_test": False}}
+        attacks = [
+            ("scp.action.plan", "action_agree", [plan.ids], supersede, "AccessError"),
+            ("scp.action.plan", "action_review", [plan.ids], {}, "AccessError"),
+            ("scp.action.plan", "write", [plan.ids, {"state": "agreed"}], supersede, "UserError"),
+            ("scp.action.plan", "write", [plan.ids, {"manager_id": self.alice.id}], {}, "UserError"),
+            ("scp.action.plan", "write", [self.bobs_plan.ids, {"note": "mine"}], {}, "AccessError"),
+            ("scp.action.plan.item", "write", [item.ids, {"activity_id": 1}], {}, "UserError"),
+            ("scp.action.plan", "_action_plan_schedule_review", [plan.ids], {}, "AccessError"),
+            (
+                "scp.action.plan",
+                "create",
+                [{"user_id": self.bob.id, "month": "2026-04-01"}],
+                {"context": {"default_state": "agreed"}},
+                "AccessError",
+            ),
+        ]
+        for model, method, args, kwargs, error in attacks:
+            with self.subTest(method=method, args=args):
+                self._assert_refused(self._call_kw(model, method, args, kwargs), error)
+        # a context default grants nothing either: her own new plan starts as a draft
+        reply = self._call_kw(
+            "scp.action.plan",
+            "create",
+            [{"month": "2026-04-01"}],
+            {"context": {"default_state": "reviewed", "default_reviewed_by_id": self.rita.id}},
+        )
+        created = self.env["scp.action.plan"].browse(reply["result"])
+        self.assertEqual(
+            (created.state, created.reviewed_by_id, created.manager_id),
+            ("draft", self.env["res.users"], self.rita),
+        )
+        self.assertEqual(plan.state, "draft")
+        self.assertFalse(item.activity_id)
