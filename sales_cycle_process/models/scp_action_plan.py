@@ -116,6 +116,16 @@ class ScpActionPlan(models.Model):
         return (user or self.env.user).has_group("sales_team.group_sale_manager")
 
     @api.model
+    def _plan_check_team(self, user, team):
+        """The plan's sales team, if any, is one of the account manager's."""
+        if team and user not in team.sudo().member_ids and user != team.sudo().user_id:
+            raise UserError(
+                self.env._(
+                    "%(user)s is not in the sales team %(team)s.", user=user.name, team=team.sudo().name
+                )
+            )
+
+    @api.model
     def _plan_check_people(self, user, manager):
         """The plan is for an internal user, agreed by somebody else who leads one of their teams (or a
         sales administrator); the caller writes it for themselves, or is that manager or an administrator."""
@@ -193,6 +203,7 @@ class ScpActionPlan(models.Model):
                     )
                 )
                 self._plan_check_people(user, self.env["res.users"].browse(vals.get("manager_id")).exists())
+                self._plan_check_team(user, self.env["crm.team"].browse(vals.get("team_id")).exists())
                 # no default_state (or other server field) from a client's context
                 vals.update(dict.fromkeys(PLAN_SYSTEM_FIELDS, False), state="draft")
         else:
@@ -219,13 +230,16 @@ class ScpActionPlan(models.Model):
                 )
             if "month" in vals:
                 vals["month"] = month_start(sane_date(self.env, vals["month"], self.env._("The month")))
-            if {"user_id", "manager_id"} & set(vals):
+            if {"user_id", "manager_id", "team_id"} & set(vals):
                 for plan in self:
                     user = self.env["res.users"].browse(vals.get("user_id", plan.user_id.id)).exists()
                     manager = (
                         self.env["res.users"].browse(vals.get("manager_id", plan.manager_id.id)).exists()
                     )
                     plan._plan_check_people(user, manager)
+                    plan._plan_check_team(
+                        user, self.env["crm.team"].browse(vals.get("team_id", plan.team_id.id))
+                    )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -272,6 +272,10 @@ class TestForecastDiscipline(TransactionCase):
             plan.with_user(self.alice).write({"manager_id": self.bob.id})
         with self.assertRaises(UserError):
             plan.with_user(self.alice).write({"manager_id": self.alice.id})
+        with self.assertRaises(UserError):
+            plan.with_user(self.alice).write(
+                {"team_id": self.env["crm.team"].create({"name": "DS Other"}).id}
+            )
         with self.assertRaises(AccessError):
             plan.with_user(self.carol).write({"note": "mine now"})
         with self.assertRaises(AccessError):
