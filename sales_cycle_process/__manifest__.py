@@ -53,6 +53,9 @@
         "data/forecast_cron.xml",
         "views/forecast_views.xml",
         "views/forecast_wizard_views.xml",
+        "security/forecast_discipline_security.xml",
+        "data/forecast_discipline_data.xml",
+        "views/forecast_discipline_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -63,6 +66,7 @@
         "demo/forecast_demo.xml",
         "demo/playbook_demo.xml",
         "demo/forecast_checklist_demo.xml",
+        "demo/forecast_discipline_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

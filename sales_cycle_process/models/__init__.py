@@ -39,3 +39,4 @@ from . import sale_order_qpa_paths
 from . import crm_lead_qpa
 from . import tier_review_qpa
 from . import scp_qpa_log
+from . import scp_action_plan

@@ -112,4 +112,5 @@ class MailActivity(models.Model):
         # before Odoo posts the feedback and removes the activities: each part reads its own ones
         self.env["crm.lead"]._ladder_engineering_reviews_done(self, feedback)
         self.env["scp.cadence.state"]._cadence_activities_done(self, feedback)
+        self.env["scp.action.plan.item"]._action_plan_activities_done(self)
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

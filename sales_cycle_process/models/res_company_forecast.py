@@ -46,3 +46,18 @@ class ResCompany(models.Model):
                 )
             if company.forecast_band_growth_min > company.forecast_band_growth_good:
                 raise ValidationError(self.env._("Growth is good from at least its minimum %."))
+
+    # the monthly project list's key deals (docs/forecast.md, Discipline)
+    forecast_key_deal_amount = fields.Monetary(
+        string="Key Deal From",
+        currency_field="currency_id",
+        default=50000.0,
+        help="A deal of the monthly project list is a key deal when it reaches this amount (company "
+        "currency) in one of the forecasts: managers follow its progress month to month.",
+    )
+
+    @api.constrains("forecast_key_deal_amount")
+    def _check_forecast_key_deal_amount(self):
+        for company in self:
+            if not math.isfinite(company.forecast_key_deal_amount) or company.forecast_key_deal_amount < 0:
+                raise ValidationError(self.env._("The key deal amount is an amount: it is not negative."))

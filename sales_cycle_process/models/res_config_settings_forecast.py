@@ -16,3 +16,4 @@ class ResConfigSettings(models.TransientModel):
     forecast_band_unfulfilled_max = fields.Float(
         related="company_id.forecast_band_unfulfilled_max", readonly=False
     )
+    forecast_key_deal_amount = fields.Monetary(related="company_id.forecast_key_deal_amount", readonly=False)

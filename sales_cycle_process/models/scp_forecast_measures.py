@@ -445,27 +445,31 @@ class ScpForecastMeasures(models.AbstractModel):
         key or False)``; kind is ``monetary``, ``percent``, ``float``, ``integer``, ``boolean`` or ``char``.
         Each part of the forecast adds its own columns here, and the screen, the pack and the tests read
         this one list."""
-        _ = self.env._
         return [
-            ("commit_submitted", _("Commit Submitted"), "boolean", False),
-            ("forecast_submitted", _("Forecast Submitted"), "boolean", False),
-            ("commit_week", _("Commit (week)"), "monetary", False),
-            ("upside_week", _("Upside (week)"), "monetary", False),
-            ("forecast_total", _("12-Month Forecast"), "monetary", False),
-            ("last_commit", _("Last Week's Commit"), "monetary", False),
-            ("last_actual", _("Last Week's Actual"), "monetary", False),
-            ("accuracy", _("Accuracy %"), "percent", "accuracy_colour"),
-            ("pipeline", _("Pipeline"), "monetary", False),
-            ("target", _("Stretched Target"), "monetary", False),
-            ("coverage", _("Coverage %"), "percent", "coverage_colour"),
-            ("pipeline_growth", _("Pipeline Growth %"), "percent", "growth_colour"),
-            ("commit_growth", _("Commit Growth %"), "percent", False),
-            ("unfulfilled", _("Unfulfilled %"), "percent", "unfulfilled_colour"),
-            ("linearity", _("Linearity %"), "percent", False),
-            ("velocity", _("Velocity / Day"), "monetary", False),
+            ("commit_submitted", self.env._("Commit Submitted"), "boolean", False),
+            ("forecast_submitted", self.env._("Forecast Submitted"), "boolean", False),
+            ("commit_week", self.env._("Commit (week)"), "monetary", False),
+            ("upside_week", self.env._("Upside (week)"), "monetary", False),
+            ("forecast_total", self.env._("12-Month Forecast"), "monetary", False),
+            ("last_commit", self.env._("Last Week's Commit"), "monetary", False),
+            ("last_actual", self.env._("Last Week's Actual"), "monetary", False),
+            ("accuracy", self.env._("Accuracy %"), "percent", "accuracy_colour"),
+            ("pipeline", self.env._("Pipeline"), "monetary", False),
+            ("target", self.env._("Stretched Target"), "monetary", False),
+            ("coverage", self.env._("Coverage %"), "percent", "coverage_colour"),
+            ("pipeline_growth", self.env._("Pipeline Growth %"), "percent", "growth_colour"),
+            ("commit_growth", self.env._("Commit Growth %"), "percent", False),
+            ("unfulfilled", self.env._("Unfulfilled %"), "percent", "unfulfilled_colour"),
+            ("linearity", self.env._("Linearity %"), "percent", False),
+            ("velocity", self.env._("Velocity / Day"), "monetary", False),
             # the week's commit split by its checklist (stored on the commit at submission)
             ("commit_complete_week", self.env._("Commit Complete"), "monetary", False),
             ("commit_overridden_week", self.env._("Commit Overridden"), "monetary", False),
+            # discipline: 100 % submission (a rep's row: 100 or 0; a team's: submitted / expected)
+            ("commit_rate", self.env._("Commit Submission %"), "percent", "commit_rate_colour"),
+            ("forecast_rate", self.env._("Forecast Submission %"), "percent", "forecast_rate_colour"),
+            ("commit_missing", self.env._("Commit Not Submitted"), "char", False),
+            ("forecast_missing", self.env._("Forecast Not Submitted"), "char", False),
         ]
 
     @api.model
@@ -547,6 +551,7 @@ class ScpForecastMeasures(models.AbstractModel):
             if "pipeline_growth" in row:
                 row["growth_colour"] = self._colour("growth", row["pipeline_growth"], company)
                 row["unfulfilled_colour"] = self._colour("unfulfilled", row["unfulfilled"], company)
+        self._submission_rows(rows, teams, monday, first)
         return rows
 
     @api.model
@@ -571,3 +576,66 @@ class ScpForecastMeasures(models.AbstractModel):
                 .user_id
             )
         return result
+
+    # --- discipline: 100 % submission ---------------------------------------------------------------
+    @api.model
+    def _submission(self, teams, kind, periods):
+        """Who had to submit a commit (``kind`` ``commit``, ``periods`` Mondays) or a forecast (``forecast``,
+        first days of months) and who did not, per team and period, in one grouped query:
+        ``{(team_id, period): {"expected": users, "missing": users, "submitted": int, "rate": percent}}``.
+
+        Expected: the team's members (active memberships of active users) when the rate is read; a
+        salesperson submitted when they have a current snapshot for the period (in any team). A team
+        nobody is expected in is at 100 %."""
+        Snapshot, period_field = (
+            (self.env["scp.sales.commit"], "week_start")
+            if kind == "commit"
+            else (self.env["scp.sales.forecast"], "month")
+        )
+        periods = sorted(set(periods))
+        users = teams.member_ids
+        done = set()
+        if periods and users:
+            done = {
+                (user.id, period)
+                for user, period in Snapshot._read_group(
+                    [("user_id", "in", users.ids), (period_field, "in", periods), ("state", "=", "current")],
+                    ["user_id", f"{period_field}:day"],
+                )
+            }
+        result = {}
+        for team in teams:
+            expected = team.member_ids
+            for period in periods:
+                missing = expected.filtered(lambda user, period=period: (user.id, period) not in done)
+                submitted = len(expected) - len(missing)
+                result[team.id, period] = {
+                    "expected": expected,
+                    "missing": missing,
+                    "submitted": submitted,
+                    "rate": pct(submitted, len(expected)) if expected else 100.0,
+                }
+        return result
+
+    @api.model
+    def _submission_rows(self, rows, teams, monday, first):
+        """The submission columns of the Monday rows (``_consolidate``): a rep's rate is 100 or 0, a team's
+        the share of its expected salespeople who submitted, with the names of those who did not; green at
+        100 % only (the deck: 100 % submission, no exceptions)."""
+        commits = self._submission(teams, "commit", [monday])
+        forecasts = self._submission(teams, "forecast", [first])
+        for row in rows:
+            if row.get("is_team_total") and (row.get("team_id"), monday) in commits:
+                commit, forecast = commits[row["team_id"], monday], forecasts[row["team_id"], first]
+                row["commit_rate"], row["forecast_rate"] = commit["rate"], forecast["rate"]
+                row["commit_missing"] = ", ".join(commit["missing"].mapped("name"))
+                row["forecast_missing"] = ", ".join(forecast["missing"].mapped("name"))
+            elif row.get("user_id") and not row.get("is_team_total"):
+                row["commit_rate"] = 100.0 if row.get("commit_submitted") else 0.0
+                row["forecast_rate"] = 100.0 if row.get("forecast_submitted") else 0.0
+                row["commit_missing"] = row["forecast_missing"] = ""
+            else:  # a roll-up above the teams (if any): left to its own part
+                continue
+            for key in ("commit_rate", "forecast_rate"):
+                row[f"{key}_colour"] = "success" if row[key] >= 100.0 else "danger"
+        return rows

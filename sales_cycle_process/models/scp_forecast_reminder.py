@@ -115,15 +115,28 @@ class ScpForecastReminder(models.AbstractModel):
 
     @api.model
     def _manager_summary_text(self, team, rows, monday):
-        measures = self.env["scp.forecast.measures"]
-        missing = measures._non_submitters(team, monday=monday)
+        """The team's line of the manager's Monday activity: the week's totals, then who has not submitted
+        this week's commit and this month's forecast, with the submission rates (read from the team's row
+        of ``_consolidate``: expected salespeople are the team's members)."""
         total = next(row for row in rows if row["team_id"] == team.id and row.get("is_team_total"))
+        members = [row for row in rows if row["team_id"] == team.id and not row.get("is_team_total")]
+        nobody = self.env._("nobody")
         return self.env._(
             "%(team)s: commit %(commit).2f, upside %(upside).2f, last week's accuracy %(accuracy).0f %%. "
-            "Not submitted: %(missing)s",
+            "Commit submission %(commit_rate).1f %% (%(commit_done)s of %(expected)s). "
+            "Not submitted: %(missing)s. "
+            "Forecast submission for %(month)s %(forecast_rate).1f %% (%(forecast_done)s of %(expected)s), "
+            "not submitted: %(forecast_missing)s.",
             team=team.name,
             commit=total["commit_week"],
             upside=total["upside_week"],
             accuracy=total["accuracy"],
-            missing=", ".join(missing.mapped("name")) or self.env._("nobody"),
+            commit_rate=total["commit_rate"],
+            commit_done=sum(1 for row in members if row["commit_submitted"]),
+            expected=len(members),
+            missing=total["commit_missing"] or nobody,
+            month=month_start(monday).strftime("%Y-%m"),
+            forecast_rate=total["forecast_rate"],
+            forecast_done=sum(1 for row in members if row["forecast_submitted"]),
+            forecast_missing=total["forecast_missing"] or nobody,
         )

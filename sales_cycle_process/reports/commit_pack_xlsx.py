@@ -142,3 +142,5 @@ class CommitPackXlsx(models.AbstractModel):
             )
         chart.set_title({"name": self.env._("Commit vs actual")})
         trend.insert_chart("F2", chart)
+        # discipline: who has not submitted, per week and team
+        self._scp_submission_sheet(workbook, commits, "commit")

@@ -111,3 +111,5 @@ class ForecastPackXlsx(models.AbstractModel):
         )
         coverage_chart.set_title({"name": self.env._("Pipeline coverage")})
         tracking.insert_chart("K2", coverage_chart)
+        # discipline: who has not submitted, per month and team
+        self._scp_submission_sheet(workbook, forecasts, "forecast")

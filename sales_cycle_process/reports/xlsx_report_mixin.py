@@ -110,3 +110,38 @@ class ScpXlsxReportMixin(models.AbstractModel):
             for row in self._scp_rows(model, [(parent_field, "in", chunk)], [parent_field, *fnames], order):
                 children[row[0]].append(row[1:])
             yield [(parent_id, children.pop(parent_id, [])) for parent_id in chunk]
+
+    def _scp_submission_sheet(self, workbook, snapshots, kind):
+        """The packs' *Submission* sheet (100 % submission): per period of the printed ``snapshots`` and team
+        of their salespeople, the expected salespeople, how many submitted, the rate and the names missing
+        (``scp.forecast.measures._submission``). For readers of every snapshot only (all-leads roles and
+        managers): a salesperson, who reads their own snapshots only, gets no such sheet."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return None
+        period_field = "week_start" if kind == "commit" else "month"
+        fmt = self._scp_formats(workbook)
+        headers = [
+            self.env._("Week") if kind == "commit" else self.env._("Month"),
+            self.env._("Team"),
+            self.env._("Expected"),
+            self.env._("Submitted"),
+            self.env._("Submission Rate"),
+            self.env._("Not Submitted"),
+        ]
+        sheet = self._scp_sheet(workbook, self.env._("Submission"), headers, [(0, 4, 16), (5, 5, 60)])
+        teams = (snapshots.team_id | snapshots.user_id.crm_team_ids).sorted("name")
+        periods = sorted(set(snapshots.mapped(period_field)))
+        submission = self.env["scp.forecast.measures"]._submission(teams, kind, periods)
+        row = 0
+        for period in periods:
+            for team in teams:
+                values = submission[team.id, period]
+                row += 1
+                sheet.write_datetime(row, 0, period, fmt["date" if kind == "commit" else "month"])
+                self._scp_text(sheet, row, 1, team.name, blank=False)
+                sheet.write_number(row, 2, len(values["expected"]))
+                sheet.write_number(row, 3, values["submitted"])
+                sheet.write_number(row, 4, values["rate"] / 100.0, fmt["percent"])
+                self._scp_text(sheet, row, 5, ", ".join(values["missing"].mapped("name")))
+        self._scp_autofilter(sheet, row, len(headers))
+        return sheet

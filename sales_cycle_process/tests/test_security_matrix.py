@@ -73,6 +73,10 @@ MATRIX = {
     "scp.qpa.log": dict.fromkeys(EVERY_USER, "r"),
     # a team leader may be a salesperson: the wizard checks who overrides when it is applied
     "scp.commit.override.wizard": EVERY_USER,
+    # the monthly project list: written with its forecast; action plans: the guards and rules decide
+    "scp.sales.forecast.deal": dict.fromkeys(EVERY_USER, "r"),
+    "scp.action.plan": EVERY_USER,
+    "scp.action.plan.item": EVERY_USER,
 }
 
 
