@@ -8,6 +8,7 @@ from . import test_cadence_schedule
 from . import test_commit_wizard_tour
 from . import test_cron_robustness
 from . import test_forecast_flow
+from . import test_forecast_graphs
 from . import test_forecast_measures
 from . import test_forecast_monday_screen
 from . import test_forecast_monday_tour
