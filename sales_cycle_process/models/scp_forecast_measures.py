@@ -599,12 +599,16 @@ class ScpForecastMeasures(models.AbstractModel):
             )
             team = teams.browse(row["team_id"]) if row.get("team_id") else teams.browse()
             user = users.browse(row["user_id"]) if row.get("user_id") else users.browse()
-            name = row.get("name") or (user.name if level == "rep" else team.name) or ""
+            name = row.get("name") or {
+                "rep": user.name,
+                "team": team.name,
+                "company": self.env["res.company"].browse(row.get("company_id") or []).name,
+            }.get(level)
             screen_rows.append(
                 {
                     **{key: self._monday_screen_value(value) for key, value in row.items()},
                     "level": level,
-                    "name": name,
+                    "name": name or "",
                     "currency_id": (team.company_id.currency_id or company_currency).id,
                     "commit_id": commits[user.id].id if level == "rep" and user.id in commits else False,
                 }
