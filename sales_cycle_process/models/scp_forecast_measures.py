@@ -642,7 +642,8 @@ class ScpForecastMeasures(models.AbstractModel):
             raise refused
         Team = self.env["crm.team"]
         if user.has_group("sales_team.group_sale_manager"):
-            teams = Team.search([])
+            # the teams of the companies the caller works in now (the record rules say the same)
+            teams = Team.search([("company_id", "in", [*self.env.companies.ids, False])])
         elif user.has_group("sales_team.group_sale_salesman_all_leads"):
             teams = Team.search([("user_id", "=", user.id)])
         else:
