@@ -69,12 +69,17 @@
         "demo/forecast_discipline_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            # the Monday consolidation screen
+            "sales_cycle_process/static/src/monday_screen/*",
+        ],
         "web.assets_tests": [
             # browser tours: one line each
             "sales_cycle_process/static/tests/tours/ladder_gate_tour.js",
             "sales_cycle_process/static/tests/tours/commit_wizard_tour.js",
             "sales_cycle_process/static/tests/tours/welcome_letter_tour.js",
             "sales_cycle_process/static/tests/tours/qpa_approve_tour.js",
+            "sales_cycle_process/static/tests/tours/monday_screen_tour.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

@@ -277,6 +277,9 @@ cmd_test() {
   say "Running the test suite ..."
   run_pytest "$TEST_DB" "$@" ${TEST_PATHS:-"$ADDON/tests" tests} || rc=$?
   if [ -z "${TEST_PATHS:-}" ]; then
+    # The Dashboards glue addon: installed with the addon (Sales installs spreadsheet_dashboard).
+    say "Running the tests of ${ADDON}_dashboard ..."
+    run_pytest "$TEST_DB" "$@" "${ADDON}_dashboard/tests" || rc=$?
     say "Running Odoo's own crm and sale_crm test suites on $TEST_DB (documented differences deselected) ..."
     ODOO_SUITES="crm sale_crm" run_odoo_suites "$TEST_DB" "$@" || rc=$?
     say "Upgrade test: the previous version of $ADDON with demo data, updated to this tree ..."
@@ -334,7 +337,7 @@ cmd_lint() {
   ensure_venv
   "$VENV/bin/ruff" check .
   "$VENV/bin/ruff" format --check .
-  "$VENV/bin/pylint" --rcfile=.pylintrc --disable=consider-merging-classes-inherited "$ADDON" sales_cycle_process_stock
+  "$VENV/bin/pylint" --rcfile=.pylintrc --disable=consider-merging-classes-inherited "$ADDON" sales_cycle_process_stock sales_cycle_process_dashboard
 }
 
 cmd_stop() {

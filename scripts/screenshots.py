@@ -277,9 +277,9 @@ def screens(odoo):
         ),
         (
             "monday_dashboard.png",
-            f"/odoo/action-{MODULE}.scp_forecast_consolidation_action",
-            ".o_form_view button[name=action_refresh]",
-            [(".o_form_view button[name=action_refresh]", "")],
+            f"/odoo/action-{MODULE}.scp_forecast_monday_screen_action",
+            ".o_scp_monday_table tbody tr.o_scp_monday_row_team",
+            [],
         ),
     ]
 

@@ -64,6 +64,7 @@ MOVED_SETTINGS = {
 # Rows a migration removes on purpose: {table: reason}. Empty: no version deletes data.
 DELETED_ON_PURPOSE = {}
 
+WIZARD_REMOVED = "18.0.3.0.0: the Monday consolidation is a live screen, no transient wizard (issue #14)"
 # XML ids whose records a version removes on purpose: {xml id (old name): reason}. The XML ids of fields,
 # selections and SQL constraints are Odoo's bookkeeping of the code (a removed field loses its own).
 XMLIDS_REMOVED_ON_PURPOSE = {
@@ -71,6 +72,20 @@ XMLIDS_REMOVED_ON_PURPOSE = {
     "demo_aftersales_param_access_text": "18.0.2.0.0: the setting is the company's (post-10-settings)",
     "access_sale_corrective_action_engineer": "18.0.2.0.0: a read-only row the salesman group overrode",
     "access_scp_visit_report_sales_admin": "18.0.2.0.0: a read-only row the salesman group overrode",
+    "model_scp_forecast_consolidation": WIZARD_REMOVED,
+    "model_scp_forecast_consolidation_line": WIZARD_REMOVED,
+    "scp_forecast_consolidation_view_form": WIZARD_REMOVED,
+    "scp_forecast_consolidation_action": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_salesman": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_engineer": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_sales_admin": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_manager": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_director": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_line_salesman": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_line_engineer": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_line_sales_admin": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_line_manager": WIZARD_REMOVED,
+    "access_scp_forecast_consolidation_line_director": WIZARD_REMOVED,
 }
 CODE_MODELS = ("ir.model.fields", "ir.model.fields.selection", "ir.model.constraint", "ir.model.inherit")
 

@@ -1,9 +1,11 @@
 from collections import defaultdict
+from datetime import date as date_type
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
-from ..tools.periods import add_months, day_start_utc, month_start, months_ahead, week_start
+from ..tools.periods import add_months, day_start_utc, month_start, months_ahead, sane_date, week_start
 from .res_company_forecast import BAND_KEYS
 from .scp_sales_forecast import FORECAST_MONTHS
 
@@ -639,3 +641,107 @@ class ScpForecastMeasures(models.AbstractModel):
             for key in ("commit_rate", "forecast_rate"):
                 row[f"{key}_colour"] = "success" if row[key] >= 100.0 else "danger"
         return rows
+
+    # --- the Monday screen (client action ``sales_cycle_process.monday_screen``) --------------------------
+    @api.model
+    def get_monday_screen(self, date=None, team_ids=None):
+        """The Monday consolidation as the live screen shows it, for the week of ``date`` (default today)
+        and the sales teams ``team_ids`` (default: every team the caller may consolidate).
+
+        Public (called over RPC by the screen), so it checks its caller: sales managers (and the managing
+        director) consolidate every team they may read, a team leader the teams they lead (with the right to
+        read their members' documents); anybody else gets an ``AccessError``, and so does a request naming a
+        team the caller may not consolidate. Everything is read as the caller: record rules and the allowed
+        companies apply, nothing is read in sudo.
+
+        Returns ``{date, week_start, month, teams, team_ids, columns, rows}``: ``teams`` the teams to choose
+        from (``[{id, name}]``), ``columns`` the list of ``_monday_columns`` (``[{key, label, kind,
+        colour}]``), ``rows`` those of ``_consolidate`` with ``level`` (``rep``, ``team``, ``region``,
+        ``company``), ``name``, ``currency_id`` and, on a salesperson's row, ``commit_id`` (their current
+        commit of the week, to open it; ``False`` when none)."""
+        teams = self._monday_screen_teams(team_ids)
+        day = sane_date(self.env, date, self.env._("The day of the Monday consolidation")) if date else None
+        day = day or fields.Date.context_today(self)
+        monday = week_start(day)
+        rows = self._consolidate(teams, day)
+        users = self.env["res.users"].browse(sorted({row["user_id"] for row in rows if row.get("user_id")}))
+        commits = self._current_commits(users, monday)
+        company_currency = self.env.company.currency_id
+        screen_rows = []
+        for row in rows:
+            level = row.get("level") or (
+                "team" if row.get("is_team_total") or not row.get("user_id") else "rep"
+            )
+            team = teams.browse(row["team_id"]) if row.get("team_id") else teams.browse()
+            user = users.browse(row["user_id"]) if row.get("user_id") else users.browse()
+            name = row.get("name") or {
+                "rep": user.name,
+                "team": team.name,
+                "company": self.env["res.company"].browse(row.get("company_id") or []).name,
+            }.get(level)
+            screen_rows.append(
+                {
+                    **{key: self._monday_screen_value(value) for key, value in row.items()},
+                    "level": level,
+                    "name": name or "",
+                    "currency_id": (team.company_id.currency_id or company_currency).id,
+                    "commit_id": commits[user.id].id if level == "rep" and user.id in commits else False,
+                }
+            )
+        return {
+            "date": fields.Date.to_string(day),
+            "week_start": fields.Date.to_string(monday),
+            "month": fields.Date.to_string(month_start(day)),
+            "teams": [{"id": team.id, "name": team.name} for team in self._monday_screen_teams()],
+            "team_ids": teams.ids,
+            "columns": [
+                {"key": key, "label": label, "kind": kind, "colour": colour}
+                for key, label, kind, colour in self._monday_columns()
+            ],
+            "rows": screen_rows,
+        }
+
+    @api.model
+    def _monday_screen_teams(self, team_ids=None):
+        """The sales teams the caller may consolidate, read as the caller (record rules, companies): every
+        team they read for a sales manager, the teams they lead for a team leader who reads all documents.
+        ``team_ids`` narrows them; naming any other team, or calling without the right, is an AccessError."""
+        user = self.env.user
+        refused = AccessError(
+            self.env._(
+                "The Monday consolidation is for sales managers and team leaders: "
+                "you may not consolidate these sales teams."
+            )
+        )
+        if user.share or not user.has_group("sales_team.group_sale_salesman"):
+            raise refused
+        Team = self.env["crm.team"]
+        if user.has_group("sales_team.group_sale_manager"):
+            # the teams of the companies the caller works in now (the record rules say the same)
+            teams = Team.search([("company_id", "in", [*self.env.companies.ids, False])])
+        elif user.has_group("sales_team.group_sale_salesman_all_leads"):
+            teams = Team.search([("user_id", "=", user.id)])
+        else:
+            teams = Team  # a leader who reads only their own deals cannot consolidate the team's
+        if not teams:
+            raise refused
+        if team_ids is None or team_ids is False:
+            return teams
+        if not isinstance(team_ids, list | tuple) or not all(
+            isinstance(team_id, int) and not isinstance(team_id, bool) for team_id in team_ids
+        ):
+            raise UserError(self.env._("Choose the sales teams to consolidate from the list."))
+        if not set(team_ids) <= set(teams.ids):
+            raise refused
+        return teams.filtered(lambda team: team.id in team_ids)
+
+    @api.model
+    def _monday_screen_value(self, value):
+        """A value of a row of ``_consolidate`` as JSON: dates as strings, records as ids."""
+        if isinstance(value, models.BaseModel):
+            return value.id if len(value) == 1 else value.ids
+        if isinstance(value, datetime):
+            return fields.Datetime.to_string(value)
+        if isinstance(value, date_type):
+            return fields.Date.to_string(value)
+        return value

@@ -8,7 +8,10 @@ from . import test_cadence_schedule
 from . import test_commit_wizard_tour
 from . import test_cron_robustness
 from . import test_forecast_flow
+from . import test_forecast_graphs
 from . import test_forecast_measures
+from . import test_forecast_monday_screen
+from . import test_forecast_monday_tour
 from . import test_forecast_queries
 from . import test_ladder_gate_tour
 from . import test_ladder_stage_ladder

@@ -1,5 +1,6 @@
 import io
 from datetime import date
+from types import SimpleNamespace
 
 import openpyxl
 from freezegun import freeze_time
@@ -221,14 +222,13 @@ class TestForecastFlow(TransactionCase):
 
     def test_manager_rollup_and_measures(self):
         with freeze_time("2026-03-09 09:00:00"):
-            consolidation = (
-                self.env["scp.forecast.consolidation"]
+            screen = (
+                self.env["scp.forecast.measures"]
                 .with_user(self.manager)
-                .create({"team_ids": [(6, 0, self.team.ids)]})
+                .get_monday_screen(date="2026-03-09", team_ids=self.team.ids)
             )
-            consolidation.action_refresh()
-        rows = {line.user_id: line for line in consolidation.line_ids}
-        alice, bob, total = rows[self.alice], rows[self.bob], rows[self.env["res.users"]]
+        rows = {row["user_id"]: SimpleNamespace(**row) for row in screen["rows"]}
+        alice, bob, total = rows[self.alice.id], rows[self.bob.id], rows[False]
         # Last week: commit 10,000; actual = deal 1 won (10,000) + order without deal (500) = 105 %.
         self.assertEqual(alice.last_commit, 10000)
         self.assertEqual(alice.last_actual, 10500)
@@ -253,6 +253,8 @@ class TestForecastFlow(TransactionCase):
         self.assertEqual(alice.commit_week, 8000)
         self.assertFalse(bob.commit_submitted or bob.forecast_submitted)
         self.assertTrue(total.is_team_total)
+        self.assertEqual((alice.level, bob.level, total.level), ("rep", "rep", "team"))
+        self.assertEqual((alice.name, total.name), (self.alice.name, "FC Team"))
         self.assertFalse(total.commit_submitted)
         self.assertEqual(total.commit_week, 8000)
         self.assertEqual(total.forecast_total, 33000)

@@ -66,8 +66,6 @@ MATRIX = {
     "scp.commit.wizard.line": EVERY_USER,
     "scp.forecast.wizard": EVERY_USER,
     "scp.forecast.wizard.line": EVERY_USER,
-    "scp.forecast.consolidation": {"manager": ALL, "director": ALL},
-    "scp.forecast.consolidation.line": {"manager": ALL, "director": ALL},
     "scp.forecast.analysis": dict.fromkeys(EVERY_USER, "r"),
     # QPA log: written by submitting and deciding (as superuser), read by every role.
     "scp.qpa.log": dict.fromkeys(EVERY_USER, "r"),

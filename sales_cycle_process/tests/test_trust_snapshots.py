@@ -570,9 +570,7 @@ class TestSnapshotReaders(SnapshotCase):
         with self.assertRaises(AccessError):
             bobs.with_user(self.alice).read(["commit_week"])
         with self.assertRaises(AccessError):
-            self.env["scp.forecast.consolidation"].with_user(self.alice).create(
-                {"team_ids": [Command.set(self.team.ids)]}
-            )
+            self.env["scp.forecast.measures"].with_user(self.alice).get_monday_screen(team_ids=self.team.ids)
         # the team leader and the roles reading all deals see both
         for user in (self.leader, self.engineer, self.manager):
             users = (
