@@ -65,12 +65,16 @@ class TestForecastFlow(TransactionCase):
             )
 
         with freeze_time("2026-02-10 10:00:00"):
-            # February orders: 1,000 still to invoice, 9,000 invoiced -> 10 % unfulfilled.
+            # February orders: 1,000 not delivered, 9,000 delivered -> 10 % unfulfilled.
             cls.order_open = cls._order(1000)
             cls.order_done = cls._order(9000)
         cls.env.flush_all()
         cls.env.cr.execute(
             "UPDATE sale_order SET invoice_status = 'invoiced' WHERE id = %s", [cls.order_done.id]
+        )
+        cls.env.cr.execute(
+            "UPDATE sale_order_line SET qty_delivered = product_uom_qty WHERE order_id = %s",
+            [cls.order_done.id],
         )
         cls.env.invalidate_all()
 
