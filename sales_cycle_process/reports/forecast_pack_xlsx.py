@@ -1,10 +1,13 @@
-from odoo import models
+from itertools import groupby
 
-from ..tools.periods import add_months
+from odoo import fields, models
+
+from ..tools.periods import add_months, month_end, week_start
 
 
 class ForecastPackXlsx(models.AbstractModel):
-    """The monthly forecast tracking pack: 12 months x salespeople against targets, coverage, growth.
+    """The monthly forecast tracking pack: 12 months x salespeople against targets, coverage, growth, and
+    the month, quarter and 12 months against their stretched targets per salesperson and team (Attainment).
 
     Set-based: the targets come from one grouped query, the measures month by month for all the salespeople
     (scp.forecast.measures._forecast_tracking), the forecast lines by SQL a batch of forecasts at a time.
@@ -111,3 +114,99 @@ class ForecastPackXlsx(models.AbstractModel):
         )
         coverage_chart.set_title({"name": self.env._("Pipeline coverage")})
         tracking.insert_chart("K2", coverage_chart)
+        self._scp_attainment_sheet(workbook, forecasts, tracked)
+
+    def _scp_attainment_sheet(self, workbook, forecasts, tracked):
+        """Will we reach the stretched target? Per forecast's month, salesperson and team (a total row after
+        each team): won to date, forecast + upside against the target of the month and of the quarter, the
+        12-month forecast against the 12 months' targets. The week of a month is its last Monday up to
+        today (its commit); measures of ``scp.forecast.measures._target_attainment``, one set of grouped
+        queries per month printed."""
+        _ = self.env._
+        fmt = self._scp_formats(workbook)
+        headers = [
+            _("Salesperson"),
+            _("Sales Team"),
+            _("Month"),
+            _("Won (month to date)"),
+            _("Stretched Target (month)"),
+            _("Attainment (month)"),
+            _("Forecast + Upside (month)"),
+            _("Forecast + Upside vs Target (month)"),
+            _("Won (quarter to date)"),
+            _("Stretched Target (quarter)"),
+            _("Attainment (quarter)"),
+            _("Forecast + Upside (quarter)"),
+            _("Forecast + Upside vs Target (quarter)"),
+            _("12-Month Forecast"),
+            _("12-Month Target"),
+            _("12-Month Forecast vs Target"),
+        ]
+        sheet = self._scp_sheet(workbook, _("Attainment"), headers, [(0, 1, 20), (2, 15, 16)])
+        measures = self.env["scp.forecast.measures"]
+        Target = self.env["scp.sales.target"]
+        today = fields.Date.context_today(self)
+        keys = [
+            "month_won",
+            "month_target",
+            "month_attainment",
+            "month_forecast_upside",
+            "month_forecast_pct",
+        ]
+        keys += [key.replace("month_", "quarter_") for key in keys]
+        ordered = forecasts.sorted(
+            lambda f: (f.month, f.team_id.name or "", f.team_id.id, f.user_id.name or "")
+        )
+        row = 0
+        for month, month_forecasts in groupby(ordered, key=lambda f: f.month):
+            month_forecasts = self.env["scp.sales.forecast"].concat(*month_forecasts)
+            teams = month_forecasts.team_id
+            # the week of the month: its last Monday up to today (a month starting later in a week than
+            # today's Monday has no commit of its own yet)
+            monday = max(week_start(min(today, month_end(month))), month)
+            members = {
+                team.id: month_forecasts.filtered(lambda f, team=team: f.team_id == team).user_id.ids
+                for team in teams
+            }
+            values = measures._target_attainment(month_forecasts.user_id, teams, monday, today, members)
+            team_annual = Target._team_target_amounts(teams, month, add_months(month, 11))
+            for team, team_forecasts in groupby(month_forecasts, key=lambda f: f.team_id):
+                forecast_total = annual_target = 0.0
+                for forecast in team_forecasts:
+                    row += 1
+                    annual = tracked[forecast.id]["target"]
+                    forecast_total += forecast.total
+                    annual_target += annual
+                    self._scp_text(sheet, row, 0, forecast.user_id.name, blank=False)
+                    self._scp_text(sheet, row, 1, team.name)
+                    self._scp_attainment_row(
+                        sheet,
+                        row,
+                        month,
+                        values["users"][forecast.user_id.id],
+                        keys,
+                        forecast.total,
+                        annual,
+                        fmt,
+                    )
+                if not team:
+                    continue
+                row += 1
+                annual_target = team_annual.get(team.id, annual_target)
+                self._scp_text(sheet, row, 0, _("Team total"), fmt["head"], blank=False)
+                self._scp_text(sheet, row, 1, team.name, fmt["head"])
+                self._scp_attainment_row(
+                    sheet, row, month, values["teams"][team.id], keys, forecast_total, annual_target, fmt
+                )
+        self._scp_autofilter(sheet, row, len(headers))
+
+    def _scp_attainment_row(self, sheet, row, month, values, keys, forecast_total, annual_target, fmt):
+        sheet.write_datetime(row, 2, month, fmt["month"])
+        for col, key in enumerate(keys, start=3):
+            if key.endswith(("_attainment", "_pct")):
+                sheet.write_number(row, col, values[key] / 100.0, fmt["percent"])
+            else:
+                sheet.write_number(row, col, values[key], fmt["money"])
+        sheet.write_number(row, 13, forecast_total, fmt["money"])
+        sheet.write_number(row, 14, annual_target, fmt["money"])
+        sheet.write_number(row, 15, forecast_total / annual_target if annual_target else 0.0, fmt["percent"])

@@ -367,7 +367,7 @@ class TestForecastFlow(TransactionCase):
             self.forecast_mar.ids, {}
         )
         book = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertEqual(book.sheetnames, ["Forecast", "Measures"])
+        self.assertEqual(book.sheetnames, ["Forecast", "Measures", "Attainment"])
         sheet = book["Forecast"]
         self.assertEqual(sheet.max_row, 13)
         self.assertEqual(sheet["E3"].value, 20000)  # April forecast
