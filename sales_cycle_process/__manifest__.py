@@ -62,6 +62,7 @@
         "demo/after_sales_demo.xml",
         "demo/forecast_demo.xml",
         "demo/playbook_demo.xml",
+        "demo/forecast_measures_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
