@@ -1,6 +1,5 @@
-from itertools import groupby
-
 from odoo import fields, models
+from odoo.tools import groupby
 
 from ..tools.periods import add_months, month_end, week_start
 
@@ -122,27 +121,26 @@ class ForecastPackXlsx(models.AbstractModel):
         12-month forecast against the 12 months' targets. The week of a month is its last Monday up to
         today (its commit); measures of ``scp.forecast.measures._target_attainment``, one set of grouped
         queries per month printed."""
-        _ = self.env._
         fmt = self._scp_formats(workbook)
         headers = [
-            _("Salesperson"),
-            _("Sales Team"),
-            _("Month"),
-            _("Won (month to date)"),
-            _("Stretched Target (month)"),
-            _("Attainment (month)"),
-            _("Forecast + Upside (month)"),
-            _("Forecast + Upside vs Target (month)"),
-            _("Won (quarter to date)"),
-            _("Stretched Target (quarter)"),
-            _("Attainment (quarter)"),
-            _("Forecast + Upside (quarter)"),
-            _("Forecast + Upside vs Target (quarter)"),
-            _("12-Month Forecast"),
-            _("12-Month Target"),
-            _("12-Month Forecast vs Target"),
+            self.env._("Salesperson"),
+            self.env._("Sales Team"),
+            self.env._("Month"),
+            self.env._("Won (month to date)"),
+            self.env._("Stretched Target (month)"),
+            self.env._("Attainment (month)"),
+            self.env._("Forecast + Upside (month)"),
+            self.env._("Forecast + Upside vs Target (month)"),
+            self.env._("Won (quarter to date)"),
+            self.env._("Stretched Target (quarter)"),
+            self.env._("Attainment (quarter)"),
+            self.env._("Forecast + Upside (quarter)"),
+            self.env._("Forecast + Upside vs Target (quarter)"),
+            self.env._("12-Month Forecast"),
+            self.env._("12-Month Target"),
+            self.env._("12-Month Forecast vs Target"),
         ]
-        sheet = self._scp_sheet(workbook, _("Attainment"), headers, [(0, 1, 20), (2, 15, 16)])
+        sheet = self._scp_sheet(workbook, self.env._("Attainment"), headers, [(0, 1, 20), (2, 15, 16)])
         measures = self.env["scp.forecast.measures"]
         Target = self.env["scp.sales.target"]
         today = fields.Date.context_today(self)
@@ -193,7 +191,7 @@ class ForecastPackXlsx(models.AbstractModel):
                     continue
                 row += 1
                 annual_target = team_annual.get(team.id, annual_target)
-                self._scp_text(sheet, row, 0, _("Team total"), fmt["head"], blank=False)
+                self._scp_text(sheet, row, 0, self.env._("Team total"), fmt["head"], blank=False)
                 self._scp_text(sheet, row, 1, team.name, fmt["head"])
                 self._scp_attainment_row(
                     sheet, row, month, values["teams"][team.id], keys, forecast_total, annual_target, fmt

@@ -234,7 +234,7 @@ class TestForecastAttainment(TransactionCase):
         self.assertAlmostEqual(values["week_linear_share"], 12000 * 2 / 31 + 30000 * 5 / 30)
 
     def test_last_weeks_actual_against_commit_is_the_decks_95_to_110_band(self):
-        alice, _bob, team = self._rows()
+        alice, _bob, _team = self._rows()
         # the week of 2 March: W committed (10,000) and won on the 4th
         self.assertEqual((alice["last_commit"], alice["last_actual"]), (10000, 10000))
         self.assertAlmostEqual(alice["accuracy"], 100.0)
