@@ -245,6 +245,18 @@ class TestForecastAttainment(TransactionCase):
             ["danger", "warning", "success", "success", "warning", "danger"],
         )
 
+    def test_a_constant_number_of_queries_whatever_the_salespeople(self):
+        measures = self.env["scp.forecast.measures"].with_user(self.manager)
+        measures._target_attainment(self.bob, self.team, MONDAY, TODAY)  # caches warm (rules, rights)
+        counts = []
+        for users in (self.alice, self.alice | self.bob | self.carol):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            measures._target_attainment(users, self.team, MONDAY, TODAY)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1], f"1 salesperson: {counts[0]} queries, 3: {counts[1]}")
+
     def test_band_colours(self):
         colour = self.env["scp.forecast.measures"]._colour
         self.assertEqual(
