@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from ..tools.periods import (
     add_months,
     day_start_utc,
+    local_timezone,
     month_end,
     month_start,
     months_ahead,
@@ -524,15 +525,34 @@ class ScpForecastMeasures(models.AbstractModel):
         """The month and the quarter of the week of ``monday`` against their stretched targets, and this
         week against its linear share, for each salesperson and each team (its members among ``users``,
         or ``members``: {team_id: user ids}): {"users": {user_id: values}, "teams": {team_id: values}},
-        values as ``_attainment_values``. Ten grouped queries whatever the number of salespeople.
+        values as ``_attainment_values``. Seven grouped queries whatever the number of salespeople.
 
-        - Won to date: ``_actuals`` from the first day of the period to ``today`` (at most its last day).
+        - Won to date: the actual (``_actuals``' bookings) from the first day of the period to ``today``
+          (at most its last day).
         - Forecast + upside: what was booked in the period before ``monday`` + the week's commit and upside
           for the period (the current commit of the week: ``commit_month`` + ``upside_month``, or the
           quarter's); a deal won during the week is still in its commit, so the bookings stop at Monday.
         - A team's target for a month is the team's own, else the sum of its members'."""
-        first, quarter, sunday = month_start(monday), quarter_start(monday), monday + timedelta(days=6)
-        months = sorted(set(months_ahead(quarter, 3)) | {first, month_start(sunday)})
+        by_week = self._target_attainment_by_week(
+            users, teams, [monday], today, {monday: members} if members else None
+        )
+        return by_week[monday]
+
+    @api.model
+    def _target_attainment_by_week(self, users, teams, mondays, today, members=None):
+        """``_target_attainment`` for each of ``mondays`` in the same seven queries whatever their number:
+        {monday: {"users": ..., "teams": ...}}; ``members``: {monday: {team_id: user ids}}."""
+        mondays = sorted(set(mondays))
+        months = sorted(
+            {
+                month
+                for monday in mondays
+                for month in (
+                    *months_ahead(quarter_start(monday), 3),
+                    month_start(monday + timedelta(days=6)),
+                )
+            }
+        )
         Target = self.env["scp.sales.target"]
         targets = Target._target_amounts(users, months[0], months[-1])
         team_targets = {
@@ -548,15 +568,14 @@ class ScpForecastMeasures(models.AbstractModel):
                 ["amount:sum"],
             )
         }
-        zero = dict.fromkeys(users.ids, 0.0)
-        before = monday - timedelta(days=1)
-        won = {
-            "month_won": self._actuals(users, first, min(today, month_end(monday))),
-            "quarter_won": self._actuals(users, quarter, min(today, quarter_end(monday))),
-            "month_booked": self._actuals(users, first, before) if before >= first else zero,
-            "quarter_booked": self._actuals(users, quarter, before) if before >= quarter else zero,
+        last_day = max(max(min(today, quarter_end(monday)), monday - timedelta(days=1)) for monday in mondays)
+        bookings = self._daily_bookings(users, quarter_start(mondays[0]), last_day)
+        commits = {
+            (commit.user_id.id, commit.week_start): commit
+            for commit in self.env["scp.sales.commit"].search(
+                [("user_id", "in", users.ids), ("week_start", "in", mondays), ("state", "=", "current")]
+            )
         }
-        commits = self._current_commits(users, monday)
         figures = (
             "commit_week",
             "upside_week",
@@ -565,30 +584,82 @@ class ScpForecastMeasures(models.AbstractModel):
             "commit_quarter",
             "upside_quarter",
         )
-        amounts = {
-            uid: {
-                **{key: won[key][uid] for key in won},
-                **{key: commits[uid][key] if uid in commits else 0.0 for key in figures},
+        result = {}
+        for monday in mondays:
+            first, quarter, before = month_start(monday), quarter_start(monday), monday - timedelta(days=1)
+            windows = {
+                "month_won": (first, min(today, month_end(monday))),
+                "quarter_won": (quarter, min(today, quarter_end(monday))),
+                "month_booked": (first, before),
+                "quarter_booked": (quarter, before),
             }
-            for uid in users.ids
-        }
-        result = {
-            "users": {
-                uid: self._attainment_values(
-                    amounts[uid], {month: targets.get((uid, month), 0.0) for month in months}, monday
-                )
-                for uid in users.ids
-            },
-            "teams": {},
-        }
-        for team in teams:
-            uids = [uid for uid in (members or {}).get(team.id, team.member_ids.ids) if uid in amounts]
-            total = {key: sum(amounts[uid][key] for uid in uids) for key in (*won, *figures)}
-            goals = {
-                month: team_targets.get((team.id, month), sum(targets.get((uid, month), 0.0) for uid in uids))
-                for month in months
+            amounts = {}
+            for uid in users.ids:
+                days, commit = bookings[uid], commits.get((uid, monday))
+                amounts[uid] = {
+                    **{
+                        key: sum(amount for day, amount in days.items() if start <= day <= stop)
+                        for key, (start, stop) in windows.items()
+                    },
+                    **{key: commit[key] if commit else 0.0 for key in figures},
+                }
+            week = result[monday] = {
+                "users": {
+                    uid: self._attainment_values(
+                        amounts[uid], {month: targets.get((uid, month), 0.0) for month in months}, monday
+                    )
+                    for uid in users.ids
+                },
+                "teams": {},
             }
-            result["teams"][team.id] = self._attainment_values(total, goals, monday)
+            team_members = (members or {}).get(monday) or {}
+            for team in teams:
+                uids = [uid for uid in team_members.get(team.id, team.member_ids.ids) if uid in amounts]
+                total = {key: sum(amounts[uid][key] for uid in uids) for key in (*windows, *figures)}
+                goals = {
+                    month: team_targets.get(
+                        (team.id, month), sum(targets.get((uid, month), 0.0) for uid in uids)
+                    )
+                    for month in months
+                }
+                week["teams"][team.id] = self._attainment_values(total, goals, monday)
+        return result
+
+    @api.model
+    def _daily_bookings(self, users, date_from, date_to):
+        """The actual of ``_actuals`` (won deals closed, confirmed orders without a deal dated) per
+        salesperson and local day between two dates, in two grouped queries: {user_id: {day: amount}}."""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        # days grouped in the timezone of the bounds (the user's, else the company's)
+        local = self.with_context(tz=local_timezone(self.env).zone)
+        result = {uid: defaultdict(float) for uid in users.ids}
+        groups = [
+            (
+                "crm.lead",
+                [("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", stop)],
+                "date_closed",
+                "expected_revenue_company",
+            ),
+            (
+                "sale.order",
+                [
+                    ("state", "=", "sale"),
+                    ("opportunity_id", "=", False),
+                    ("date_order", ">=", start),
+                    ("date_order", "<", stop),
+                ],
+                "date_order",
+                "amount_untaxed_company",
+            ),
+        ]
+        for model, domain, date_field, amount_field in groups:
+            for user, day, amount in local.env[model]._read_group(
+                [("user_id", "in", users.ids), *domain],
+                ["user_id", f"{date_field}:day"],
+                [f"{amount_field}:sum"],
+            ):
+                result[user.id][day.date() if isinstance(day, datetime) else day] += amount
         return result
 
     @api.model

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.tools import groupby
 
@@ -119,8 +121,8 @@ class ForecastPackXlsx(models.AbstractModel):
         """Will we reach the stretched target? Per forecast's month, salesperson and team (a total row after
         each team): won to date, forecast + upside against the target of the month and of the quarter, the
         12-month forecast against the 12 months' targets. The week of a month is its last Monday up to
-        today (its commit); measures of ``scp.forecast.measures._target_attainment``, one set of grouped
-        queries per month printed."""
+        today (its commit); measures of ``scp.forecast.measures._target_attainment_by_week``, one set of
+        grouped queries for all the months printed."""
         fmt = self._scp_formats(workbook)
         headers = [
             self.env._("Salesperson"),
@@ -155,19 +157,38 @@ class ForecastPackXlsx(models.AbstractModel):
         ordered = forecasts.sorted(
             lambda f: (f.month, f.team_id.name or "", f.team_id.id, f.user_id.name or "")
         )
-        row = 0
-        for month, month_forecasts in groupby(ordered, key=lambda f: f.month):
-            month_forecasts = self.env["scp.sales.forecast"].concat(*month_forecasts)
-            teams = month_forecasts.team_id
-            # the week of the month: its last Monday up to today (a month starting later in a week than
-            # today's Monday has no commit of its own yet)
-            monday = max(week_start(min(today, month_end(month))), month)
-            members = {
-                team.id: month_forecasts.filtered(lambda f, team=team: f.team_id == team).user_id.ids
-                for team in teams
+        by_month = list(groupby(ordered, key=lambda f: f.month))
+        # the week of a month: its last Monday up to today (a month starting later in a week than today's
+        # Monday has no commit of its own yet)
+        mondays = {month: max(week_start(min(today, month_end(month))), month) for month, _f in by_month}
+        members = {
+            mondays[month]: {
+                team.id: [f.user_id.id for f in month_forecasts if f.team_id == team]
+                for team in forecasts.team_id
             }
-            values = measures._target_attainment(month_forecasts.user_id, teams, monday, today, members)
-            team_annual = Target._team_target_amounts(teams, month, add_months(month, 11))
+            for month, month_forecasts in by_month
+        }
+        values = measures._target_attainment_by_week(
+            forecasts.user_id, forecasts.team_id, list(mondays.values()), today, members
+        )
+        # the teams' own targets of each month's 12 months (they win over the members', as on the screen)
+        team_months = defaultdict(dict)
+        if by_month:
+            for team, month, amount in Target._read_group(
+                [
+                    ("team_id", "in", forecasts.team_id.ids),
+                    ("user_id", "=", False),
+                    ("month", ">=", by_month[0][0]),
+                    ("month", "<=", add_months(by_month[-1][0], 11)),
+                ],
+                ["team_id", "month:month"],
+                ["amount:sum"],
+            ):
+                team_months[team.id][month] = amount
+        row = 0
+        for month, month_forecasts in by_month:
+            week = values[mondays[month]]
+            last = add_months(month, 11)
             for team, team_forecasts in groupby(month_forecasts, key=lambda f: f.team_id):
                 forecast_total = annual_target = 0.0
                 for forecast in team_forecasts:
@@ -181,7 +202,7 @@ class ForecastPackXlsx(models.AbstractModel):
                         sheet,
                         row,
                         month,
-                        values["users"][forecast.user_id.id],
+                        week["users"][forecast.user_id.id],
                         keys,
                         forecast.total,
                         annual,
@@ -190,11 +211,12 @@ class ForecastPackXlsx(models.AbstractModel):
                 if not team:
                     continue
                 row += 1
-                annual_target = team_annual.get(team.id, annual_target)
+                own = [amount for first, amount in team_months[team.id].items() if month <= first <= last]
+                annual_target = sum(own) if own else annual_target
                 self._scp_text(sheet, row, 0, self.env._("Team total"), fmt["head"], blank=False)
                 self._scp_text(sheet, row, 1, team.name, fmt["head"])
                 self._scp_attainment_row(
-                    sheet, row, month, values["teams"][team.id], keys, forecast_total, annual_target, fmt
+                    sheet, row, month, week["teams"][team.id], keys, forecast_total, annual_target, fmt
                 )
         self._scp_autofilter(sheet, row, len(headers))
 

@@ -257,6 +257,28 @@ class TestForecastAttainment(TransactionCase):
             counts.append(self.env.cr.sql_log_count - before)
         self.assertEqual(counts[0], counts[1], f"1 salesperson: {counts[0]} queries, 3: {counts[1]}")
 
+    def test_several_weeks_at_once_match_each_week(self):
+        """The pack measures all its months in one set of queries: the same figures as one week at a time."""
+        measures = self.env["scp.forecast.measures"].with_user(self.manager)
+        users = self.alice | self.bob
+        weeks = [date(2026, 2, 23), date(2026, 3, 2), MONDAY]
+        together = measures._target_attainment_by_week(users, self.team, weeks, TODAY)
+        for monday in weeks:
+            with self.subTest(monday=monday):
+                self.assertEqual(
+                    together[monday], measures._target_attainment(users, self.team, monday, TODAY)
+                )
+        february = together[date(2026, 2, 23)]["users"][self.alice.id]
+        # February's week (no commit): February won 7,000; the quarter to date 25,000; booked before the
+        # week 7,000 in February, 12,000 in the quarter
+        self.assertEqual(
+            [
+                february[key]
+                for key in ("month_won", "quarter_won", "month_forecast_upside", "quarter_forecast_upside")
+            ],
+            [7000, 25000, 7000, 12000],
+        )
+
     def test_band_colours(self):
         colour = self.env["scp.forecast.measures"]._colour
         self.assertEqual(
