@@ -1,3 +1,4 @@
+import functools
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -19,6 +20,17 @@ from .res_company_forecast import BAND_KEYS
 from .scp_sales_forecast import FORECAST_MONTHS
 
 COLOURS = [("success", "Good"), ("warning", "Watch"), ("danger", "Off")]
+
+
+@functools.lru_cache(maxsize=512)
+def week_days(monday):
+    """The week of ``monday`` as ``((first day of a month, share of that month), ...)``: each of its 7
+    days is 1/n of its month (n the days of the month)."""
+    shares = defaultdict(float)
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        shares[month_start(day)] += 1 / month_end(day).day
+    return tuple(shares.items())
 
 
 def pct(part, whole):
@@ -603,10 +615,12 @@ class ScpForecastMeasures(models.AbstractModel):
                     },
                     **{key: commit[key] if commit else 0.0 for key in figures},
                 }
+            # the months this week is measured against: its quarter's and its Sunday's
+            week_months = sorted({*months_ahead(quarter, 3), month_start(monday + timedelta(days=6))})
             week = result[monday] = {
                 "users": {
                     uid: self._attainment_values(
-                        amounts[uid], {month: targets.get((uid, month), 0.0) for month in months}, monday
+                        amounts[uid], {month: targets.get((uid, month), 0.0) for month in week_months}, monday
                     )
                     for uid in users.ids
                 },
@@ -620,7 +634,7 @@ class ScpForecastMeasures(models.AbstractModel):
                     month: team_targets.get(
                         (team.id, month), sum(targets.get((uid, month), 0.0) for uid in uids)
                     )
-                    for month in months
+                    for month in week_months
                 }
                 week["teams"][team.id] = self._attainment_values(total, goals, monday)
         return result
@@ -672,10 +686,7 @@ class ScpForecastMeasures(models.AbstractModel):
         first, quarter = month_start(monday), quarter_start(monday)
         month_target = targets.get(first, 0.0)
         quarter_target = sum(targets.get(month, 0.0) for month in months_ahead(quarter, 3))
-        week_share = 0.0
-        for offset in range(7):
-            day = monday + timedelta(days=offset)
-            week_share += targets.get(month_start(day), 0.0) / month_end(day).day
+        week_share = sum(targets.get(month, 0.0) * share for month, share in week_days(monday))
         month_upside = amounts["month_booked"] + amounts["commit_month"] + amounts["upside_month"]
         quarter_upside = amounts["quarter_booked"] + amounts["commit_quarter"] + amounts["upside_quarter"]
         week = amounts["commit_week"] + amounts["upside_week"]

@@ -161,13 +161,10 @@ class ForecastPackXlsx(models.AbstractModel):
         # the week of a month: its last Monday up to today (a month starting later in a week than today's
         # Monday has no commit of its own yet)
         mondays = {month: max(week_start(min(today, month_end(month))), month) for month, _f in by_month}
-        members = {
-            mondays[month]: {
-                team.id: [f.user_id.id for f in month_forecasts if f.team_id == team]
-                for team in forecasts.team_id
-            }
-            for month, month_forecasts in by_month
-        }
+        members = {monday: defaultdict(list) for monday in mondays.values()}
+        for month, month_forecasts in by_month:
+            for forecast in month_forecasts:
+                members[mondays[month]][forecast.team_id.id].append(forecast.user_id.id)
         values = measures._target_attainment_by_week(
             forecasts.user_id, forecasts.team_id, list(mondays.values()), today, members
         )
