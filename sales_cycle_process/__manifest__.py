@@ -67,6 +67,7 @@
         "demo/playbook_demo.xml",
         "demo/forecast_checklist_demo.xml",
         "demo/forecast_discipline_demo.xml",
+        "demo/forecast_measures_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

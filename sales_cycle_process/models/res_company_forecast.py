@@ -7,7 +7,27 @@ from odoo.exceptions import ValidationError
 
 # The colour bands of the commit and forecast measures: the keys of ``scp.forecast.measures._bands()``,
 # each a company field ``forecast_band_<key>``.
-BAND_KEYS = ("accuracy_min", "accuracy_max", "coverage_min", "growth_min", "growth_good", "unfulfilled_max")
+BAND_KEYS = (
+    "accuracy_min",
+    "accuracy_max",
+    "coverage_min",
+    "growth_min",
+    "growth_good",
+    "unfulfilled_max",
+    # 4. will we reach the stretched target: this week's commit + upside against its linear share, and
+    # forecast + upside against the stretched target (month, quarter, 12 months)
+    "linear_min",
+    "linear_max",
+    "target_min",
+)
+# A band is a percentage from 0 up to this.
+BAND_MAX = 1000.0
+# What makes an order unfulfilled (scp.forecast.measures._unfulfilled).
+UNFULFILLED_BASES = [
+    ("not_delivered", "Confirmed orders not delivered"),
+    ("unpaid", "Invoiced and unpaid past due"),
+    ("both", "Not delivered, or invoiced and unpaid past due"),
+]
 
 
 class ResCompany(models.Model):
@@ -25,6 +45,19 @@ class ResCompany(models.Model):
     forecast_band_growth_min = fields.Float(string="Growth: at least %", default=5.0)
     forecast_band_growth_good = fields.Float(string="Growth: good from %", default=10.0)
     forecast_band_unfulfilled_max = fields.Float(string="Unfulfilled orders: below %", default=5.0)
+    forecast_band_linear_min = fields.Float(string="Week against linear: lowest good %", default=95.0)
+    forecast_band_linear_max = fields.Float(string="Week against linear: highest good %", default=100.0)
+    forecast_band_target_min = fields.Float(
+        string="Forecast + upside against target: good from %", default=100.0
+    )
+    forecast_unfulfilled_basis = fields.Selection(
+        UNFULFILLED_BASES,
+        string="Unfulfilled orders",
+        default="both",
+        required=True,
+        help="Which confirmed orders count as unfulfilled: not fully delivered (goods), with a posted "
+        "customer invoice still unpaid after its due date, or either.",
+    )
 
     @api.constrains("commit_deadline_hour")
     def _check_commit_deadline_hour(self):
@@ -36,9 +69,12 @@ class ResCompany(models.Model):
     def _check_forecast_bands(self):
         for company in self:
             bands = [company[f"forecast_band_{key}"] for key in BAND_KEYS]
-            if any(not math.isfinite(value) or value < 0 for value in bands):
+            if any(not math.isfinite(value) or not 0 <= value <= BAND_MAX for value in bands):
                 raise ValidationError(
-                    self.env._("The commit and forecast bands are percentages: none is negative.")
+                    self.env._(
+                        "The commit and forecast bands are percentages from 0 to %(max)s: none is negative.",
+                        max=int(BAND_MAX),
+                    )
                 )
             if company.forecast_band_accuracy_min > company.forecast_band_accuracy_max:
                 raise ValidationError(
@@ -46,6 +82,13 @@ class ResCompany(models.Model):
                 )
             if company.forecast_band_growth_min > company.forecast_band_growth_good:
                 raise ValidationError(self.env._("Growth is good from at least its minimum %."))
+            if company.forecast_band_linear_min > company.forecast_band_linear_max:
+                raise ValidationError(
+                    self.env._(
+                        "The band of this week's commit and upside against its linear share goes from its "
+                        "lowest good % up to its highest good %."
+                    )
+                )
 
     # the monthly project list's key deals (docs/forecast.md, Discipline)
     forecast_key_deal_amount = fields.Monetary(

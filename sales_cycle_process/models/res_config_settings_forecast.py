@@ -17,3 +17,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.forecast_band_unfulfilled_max", readonly=False
     )
     forecast_key_deal_amount = fields.Monetary(related="company_id.forecast_key_deal_amount", readonly=False)
+    forecast_band_linear_min = fields.Float(related="company_id.forecast_band_linear_min", readonly=False)
+    forecast_band_linear_max = fields.Float(related="company_id.forecast_band_linear_max", readonly=False)
+    forecast_band_target_min = fields.Float(related="company_id.forecast_band_target_min", readonly=False)
+    forecast_unfulfilled_basis = fields.Selection(
+        related="company_id.forecast_unfulfilled_basis", readonly=False
+    )

@@ -1,15 +1,39 @@
+import functools
 from collections import defaultdict
 from datetime import date as date_type
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
-from ..tools.periods import add_months, day_start_utc, month_start, months_ahead, sane_date, week_start
+from ..tools.periods import (
+    add_months,
+    day_start_utc,
+    local_timezone,
+    month_end,
+    month_start,
+    months_ahead,
+    quarter_end,
+    quarter_start,
+    sane_date,
+    week_start,
+)
 from .res_company_forecast import BAND_KEYS
 from .scp_sales_forecast import FORECAST_MONTHS
 
 COLOURS = [("success", "Good"), ("warning", "Watch"), ("danger", "Off")]
+
+
+@functools.lru_cache(maxsize=512)
+def week_days(monday):
+    """The week of ``monday`` as ``((first day of a month, share of that month), ...)``: each of its 7
+    days is 1/n of its month (n the days of the month)."""
+    shares = defaultdict(float)
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        shares[month_start(day)] += 1 / month_end(day).day
+    return tuple(shares.items())
 
 
 def pct(part, whole):
@@ -48,6 +72,14 @@ class ScpForecastMeasures(models.AbstractModel):
             return "warning" if value >= bands["growth_min"] else "danger"
         if kind == "unfulfilled":
             return "success" if value < bands["unfulfilled_max"] else "danger"
+        if kind == "linear":
+            if bands["linear_min"] <= value <= bands["linear_max"]:
+                return "success"
+            return "warning" if bands["linear_min"] - 10 <= value <= bands["linear_max"] + 10 else "danger"
+        if kind == "target":
+            if value >= bands["target_min"]:
+                return "success"
+            return "warning" if value >= bands["target_min"] - 10 else "danger"
         return False
 
     @api.model
@@ -348,26 +380,86 @@ class ScpForecastMeasures(models.AbstractModel):
         return result
 
     @api.model
-    def _unfulfilled(self, users, date_from, date_to):
-        """Confirmed orders of the period not fully invoiced, against all of them: {user_id: percent}."""
+    def _unfulfilled(self, users, date_from, date_to, today=None):
+        """Confirmed orders of the period that are unfulfilled today, against all of them, in the company
+        currency: {user_id: percent}. What counts is each order's company's setting
+        (``forecast_unfulfilled_basis``): not delivered (a line of goods with less delivered than ordered),
+        invoiced and unpaid past due (a posted customer invoice of the order with an amount still due after
+        its due date), or either. Four queries whatever the number of orders."""
+        today = today or fields.Date.context_today(self)
         start = day_start_utc(self.env, date_from)
         stop = day_start_utc(self.env, date_to + timedelta(days=1))
-        totals = dict.fromkeys(users.ids, 0.0)
-        open_ = dict.fromkeys(users.ids, 0.0)
-        for user, status, amount in self.env["sale.order"]._read_group(
+        orders = self.env["sale.order"].search_fetch(
             [
                 ("user_id", "in", users.ids),
                 ("state", "=", "sale"),
                 ("date_order", ">=", start),
                 ("date_order", "<", stop),
             ],
-            ["user_id", "invoice_status"],
-            ["amount_untaxed_company:sum"],
-        ):
-            totals[user.id] += amount
-            if status != "invoiced":
-                open_[user.id] += amount
+            ["user_id", "company_id", "amount_untaxed_company"],
+        )
+        bases = {company: company.sudo().forecast_unfulfilled_basis for company in orders.company_id}
+        undelivered = self._orders_not_delivered(
+            orders.filtered(lambda order: bases[order.company_id] in ("not_delivered", "both"))
+        )
+        unpaid = self._orders_unpaid_past_due(
+            orders.filtered(lambda order: bases[order.company_id] in ("unpaid", "both")), today
+        )
+        totals = dict.fromkeys(users.ids, 0.0)
+        open_ = dict.fromkeys(users.ids, 0.0)
+        for order in orders:
+            totals[order.user_id.id] += order.amount_untaxed_company
+            if order.id in undelivered or order.id in unpaid:
+                open_[order.user_id.id] += order.amount_untaxed_company
         return {uid: pct(open_[uid], totals[uid]) for uid in users.ids}
+
+    @api.model
+    def _orders_not_delivered(self, orders):
+        """The ids of ``orders`` with a line of goods delivered less than ordered (``qty_delivered``, set by
+        the deliveries with Inventory, by hand without it); sections, notes, down payments, services and
+        combos are left out. One query."""
+        if not orders:
+            return set()
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "display_type", "is_downpayment", "product_id", "product_uom_qty", "qty_delivered"]
+        )
+        self.env["product.template"].flush_model(["type"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT line.order_id FROM sale_order_line line
+                     JOIN product_product product ON product.id = line.product_id
+                     JOIN product_template template ON template.id = product.product_tmpl_id
+                    WHERE line.order_id = ANY(%s) AND line.display_type IS NULL
+                      AND line.is_downpayment IS NOT TRUE AND template.type = 'consu'
+                      AND line.qty_delivered < line.product_uom_qty""",
+                orders.ids,
+            )
+        )
+        return {order_id for (order_id,) in rows}
+
+    @api.model
+    def _orders_unpaid_past_due(self, orders, today):
+        """The ids of ``orders`` with a posted customer invoice still owing (``amount_residual > 0``) after
+        its due date (``invoice_date_due`` before ``today``). One query."""
+        if not orders:
+            return set()
+        self.env["account.move"].flush_model(["move_type", "state", "amount_residual", "invoice_date_due"])
+        self.env["account.move.line"].flush_model(["move_id"])
+        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT line.order_id FROM sale_order_line line
+                     JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = line.id
+                     JOIN account_move_line invoice_line ON invoice_line.id = rel.invoice_line_id
+                     JOIN account_move invoice ON invoice.id = invoice_line.move_id
+                    WHERE line.order_id = ANY(%s) AND invoice.move_type = 'out_invoice'
+                      AND invoice.state = 'posted' AND invoice.amount_residual > 0
+                      AND invoice.invoice_date_due < %s""",
+                orders.ids,
+                today,
+            )
+        )
+        return {order_id for (order_id,) in rows}
 
     @api.model
     def _waterfall(self, user, monday):
@@ -441,6 +533,196 @@ class ScpForecastMeasures(models.AbstractModel):
                 )
         return history
 
+    # 4. Will we reach the stretched target? -------------------------------------------------------------
+
+    @api.model
+    def _target_attainment(self, users, teams, monday, today, members=None):
+        """The month and the quarter of the week of ``monday`` against their stretched targets, and this
+        week against its linear share, for each salesperson and each team (its members among ``users``,
+        or ``members``: {team_id: user ids}): {"users": {user_id: values}, "teams": {team_id: values}},
+        values as ``_attainment_values``. Seven grouped queries whatever the number of salespeople.
+
+        - Won to date: the actual (``_actuals``' bookings) from the first day of the period to ``today``
+          (at most its last day).
+        - Forecast + upside: what was booked in the period before ``monday`` + the week's commit and upside
+          for the period (the current commit of the week: ``commit_month`` + ``upside_month``, or the
+          quarter's); a deal won during the week is still in its commit, so the bookings stop at Monday.
+        - A team's target for a month is the team's own, else the sum of its members'."""
+        by_week = self._target_attainment_by_week(
+            users, teams, [monday], today, {monday: members} if members else None
+        )
+        return by_week[monday]
+
+    @api.model
+    def _target_attainment_by_week(self, users, teams, mondays, today, members=None):
+        """``_target_attainment`` for each of ``mondays`` in the same seven queries whatever their number:
+        {monday: {"users": ..., "teams": ...}}; ``members``: {monday: {team_id: user ids}}."""
+        mondays = sorted(set(mondays))
+        months = sorted(
+            {
+                month
+                for monday in mondays
+                for month in (
+                    *months_ahead(quarter_start(monday), 3),
+                    month_start(monday + timedelta(days=6)),
+                )
+            }
+        )
+        Target = self.env["scp.sales.target"]
+        targets = Target._target_amounts(users, months[0], months[-1])
+        team_targets = {
+            (team.id, month): amount
+            for team, month, amount in Target._read_group(
+                [
+                    ("team_id", "in", teams.ids),
+                    ("user_id", "=", False),
+                    ("month", ">=", months[0]),
+                    ("month", "<=", months[-1]),
+                ],
+                ["team_id", "month:month"],
+                ["amount:sum"],
+            )
+        }
+        last_day = max(max(min(today, quarter_end(monday)), monday - timedelta(days=1)) for monday in mondays)
+        bookings = self._daily_bookings(users, quarter_start(mondays[0]), last_day)
+        commits = {
+            (commit.user_id.id, commit.week_start): commit
+            for commit in self.env["scp.sales.commit"].search(
+                [("user_id", "in", users.ids), ("week_start", "in", mondays), ("state", "=", "current")]
+            )
+        }
+        figures = (
+            "commit_week",
+            "upside_week",
+            "commit_month",
+            "upside_month",
+            "commit_quarter",
+            "upside_quarter",
+        )
+        result = {}
+        for monday in mondays:
+            first, quarter, before = month_start(monday), quarter_start(monday), monday - timedelta(days=1)
+            windows = {
+                "month_won": (first, min(today, month_end(monday))),
+                "quarter_won": (quarter, min(today, quarter_end(monday))),
+                "month_booked": (first, before),
+                "quarter_booked": (quarter, before),
+            }
+            amounts = {}
+            for uid in users.ids:
+                days, commit = bookings[uid], commits.get((uid, monday))
+                amounts[uid] = {
+                    **{
+                        key: sum(amount for day, amount in days.items() if start <= day <= stop)
+                        for key, (start, stop) in windows.items()
+                    },
+                    **{key: commit[key] if commit else 0.0 for key in figures},
+                }
+            # the months this week is measured against: its quarter's and its Sunday's
+            week_months = sorted({*months_ahead(quarter, 3), month_start(monday + timedelta(days=6))})
+            week = result[monday] = {
+                "users": {
+                    uid: self._attainment_values(
+                        amounts[uid], {month: targets.get((uid, month), 0.0) for month in week_months}, monday
+                    )
+                    for uid in users.ids
+                },
+                "teams": {},
+            }
+            team_members = (members or {}).get(monday) or {}
+            for team in teams:
+                uids = [uid for uid in team_members.get(team.id, team.member_ids.ids) if uid in amounts]
+                total = {key: sum(amounts[uid][key] for uid in uids) for key in (*windows, *figures)}
+                goals = {
+                    month: team_targets.get(
+                        (team.id, month), sum(targets.get((uid, month), 0.0) for uid in uids)
+                    )
+                    for month in week_months
+                }
+                week["teams"][team.id] = self._attainment_values(total, goals, monday)
+        return result
+
+    @api.model
+    def _daily_bookings(self, users, date_from, date_to):
+        """The actual of ``_actuals`` (won deals closed, confirmed orders without a deal dated) per
+        salesperson and local day between two dates, in two grouped queries: {user_id: {day: amount}}."""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        # days grouped in the timezone of the bounds (the user's, else the company's)
+        local = self.with_context(tz=local_timezone(self.env).zone)
+        result = {uid: defaultdict(float) for uid in users.ids}
+        groups = [
+            (
+                "crm.lead",
+                [("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", stop)],
+                "date_closed",
+                "expected_revenue_company",
+            ),
+            (
+                "sale.order",
+                [
+                    ("state", "=", "sale"),
+                    ("opportunity_id", "=", False),
+                    ("date_order", ">=", start),
+                    ("date_order", "<", stop),
+                ],
+                "date_order",
+                "amount_untaxed_company",
+            ),
+        ]
+        for model, domain, date_field, amount_field in groups:
+            for user, day, amount in local.env[model]._read_group(
+                [("user_id", "in", users.ids), *domain],
+                ["user_id", f"{date_field}:day"],
+                [f"{amount_field}:sum"],
+            ):
+                result[user.id][day.date() if isinstance(day, datetime) else day] += amount
+        return result
+
+    @api.model
+    def _attainment_values(self, amounts, targets, monday):
+        """From the amounts of ``_target_attainment`` and the stretched targets per month ({first day:
+        amount}, the months of the quarter and of the week): won to date, target, attainment %, forecast +
+        upside and its % of the target, for the month and the quarter; this week's commit + upside, the
+        week's linear share of the targets (each day 1/n of its month's target, n the days of the month)
+        and the first against the second in %."""
+        first, quarter = month_start(monday), quarter_start(monday)
+        month_target = targets.get(first, 0.0)
+        quarter_target = sum(targets.get(month, 0.0) for month in months_ahead(quarter, 3))
+        week_share = sum(targets.get(month, 0.0) * share for month, share in week_days(monday))
+        month_upside = amounts["month_booked"] + amounts["commit_month"] + amounts["upside_month"]
+        quarter_upside = amounts["quarter_booked"] + amounts["commit_quarter"] + amounts["upside_quarter"]
+        week = amounts["commit_week"] + amounts["upside_week"]
+        return {
+            "month_won": amounts["month_won"],
+            "month_target": month_target,
+            "month_attainment": pct(amounts["month_won"], month_target),
+            "month_forecast_upside": month_upside,
+            "month_forecast_pct": pct(month_upside, month_target),
+            "quarter_won": amounts["quarter_won"],
+            "quarter_target": quarter_target,
+            "quarter_attainment": pct(amounts["quarter_won"], quarter_target),
+            "quarter_forecast_upside": quarter_upside,
+            "quarter_forecast_pct": pct(quarter_upside, quarter_target),
+            "week_commit_upside": week,
+            "week_linear_share": week_share,
+            "week_linear": pct(week, week_share),
+        }
+
+    @api.model
+    def _attainment_colours(self, row, company):
+        """The colours of a row's attainment measures (none where there is no target to judge by)."""
+        judged = {
+            "month_forecast_colour": ("target", "month_forecast_pct", "month_target"),
+            "quarter_forecast_colour": ("target", "quarter_forecast_pct", "quarter_target"),
+            "annual_forecast_colour": ("target", "forecast_target_pct", "target"),
+            "week_linear_colour": ("linear", "week_linear", "week_linear_share"),
+        }
+        return {
+            colour: self._colour(kind, row[key], company) if row[base] else False
+            for colour, (kind, key, base) in judged.items()
+        }
+
     @api.model
     def _monday_columns(self):
         """The Monday screen's columns, in order: ``(key of a row of _consolidate, label, kind, colour
@@ -472,6 +754,36 @@ class ScpForecastMeasures(models.AbstractModel):
             ("forecast_rate", self.env._("Forecast Submission %"), "percent", "forecast_rate_colour"),
             ("commit_missing", self.env._("Commit Not Submitted"), "char", False),
             ("forecast_missing", self.env._("Forecast Not Submitted"), "char", False),
+            # 4. will we reach the stretched target (_target_attainment)
+            ("week_commit_upside", self.env._("Commit + Upside (week)"), "monetary", False),
+            ("week_linear_share", self.env._("Linear Share of Target (week)"), "monetary", False),
+            ("week_linear", self.env._("Week vs Linear %"), "percent", "week_linear_colour"),
+            ("month_won", self.env._("Won (month to date)"), "monetary", False),
+            ("month_target", self.env._("Stretched Target (month)"), "monetary", False),
+            ("month_attainment", self.env._("Attainment (month) %"), "percent", False),
+            ("month_forecast_upside", self.env._("Forecast + Upside (month)"), "monetary", False),
+            (
+                "month_forecast_pct",
+                self.env._("Forecast + Upside vs Target (month) %"),
+                "percent",
+                "month_forecast_colour",
+            ),
+            ("quarter_won", self.env._("Won (quarter to date)"), "monetary", False),
+            ("quarter_target", self.env._("Stretched Target (quarter)"), "monetary", False),
+            ("quarter_attainment", self.env._("Attainment (quarter) %"), "percent", False),
+            ("quarter_forecast_upside", self.env._("Forecast + Upside (quarter)"), "monetary", False),
+            (
+                "quarter_forecast_pct",
+                self.env._("Forecast + Upside vs Target (quarter) %"),
+                "percent",
+                "quarter_forecast_colour",
+            ),
+            (
+                "forecast_target_pct",
+                self.env._("12-Month Forecast vs Target %"),
+                "percent",
+                "annual_forecast_colour",
+            ),
         ]
 
     @api.model
@@ -486,7 +798,7 @@ class ScpForecastMeasures(models.AbstractModel):
         coverage = self._coverage(users, first)
         growth = self._growth(users, first)
         previous_month = add_months(first, -1)
-        unfulfilled = self._unfulfilled(users, previous_month, first - timedelta(days=1))
+        unfulfilled = self._unfulfilled(users, previous_month, first - timedelta(days=1), today)
         # Linearity over the weeks of last month; velocity over the last quarter's closed deals.
         linearity = self._linearity(users, previous_month, first - timedelta(days=1))
         velocity = self._velocity(users, add_months(first, -3), first - timedelta(days=1))
@@ -553,6 +865,15 @@ class ScpForecastMeasures(models.AbstractModel):
             if "pipeline_growth" in row:
                 row["growth_colour"] = self._colour("growth", row["pipeline_growth"], company)
                 row["unfulfilled_colour"] = self._colour("unfulfilled", row["unfulfilled"], company)
+        # 4. will we reach the stretched target: month, quarter, 12 months, this week against linear
+        attainment = self._target_attainment(users, teams, monday, today)
+        for row in rows:
+            team_total = row.get("is_team_total")
+            row.update(
+                attainment["teams"][row["team_id"]] if team_total else attainment["users"][row["user_id"]]
+            )
+            row["forecast_target_pct"] = pct(row["forecast_total"], row["target"])
+            row.update(self._attainment_colours(row, teams.browse(row["team_id"]).company_id))
         self._submission_rows(rows, teams, monday, first)
         return rows
 

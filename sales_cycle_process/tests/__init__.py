@@ -37,3 +37,4 @@ from . import test_welcome_letter_tour
 from . import test_workers
 from . import test_forecast_commit_checklist
 from . import test_forecast_discipline
+from . import test_forecast_attainment

@@ -68,12 +68,16 @@ class TestForecastFlow(TransactionCase):
             )
 
         with freeze_time("2026-02-10 10:00:00"):
-            # February orders: 1,000 still to invoice, 9,000 invoiced -> 10 % unfulfilled.
+            # February orders: 1,000 not delivered, 9,000 delivered -> 10 % unfulfilled.
             cls.order_open = cls._order(1000)
             cls.order_done = cls._order(9000)
         cls.env.flush_all()
         cls.env.cr.execute(
             "UPDATE sale_order SET invoice_status = 'invoiced' WHERE id = %s", [cls.order_done.id]
+        )
+        cls.env.cr.execute(
+            "UPDATE sale_order_line SET qty_delivered = product_uom_qty WHERE order_id = %s",
+            [cls.order_done.id],
         )
         cls.env.invalidate_all()
 
@@ -373,7 +377,7 @@ class TestForecastFlow(TransactionCase):
             self.forecast_mar.ids, {}
         )
         book = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertEqual(book.sheetnames, ["Forecast", "Measures", "Submission"])
+        self.assertEqual(book.sheetnames, ["Forecast", "Measures", "Submission", "Attainment"])
         sheet = book["Forecast"]
         self.assertEqual(sheet.max_row, 13)
         self.assertEqual(sheet["E3"].value, 20000)  # April forecast
