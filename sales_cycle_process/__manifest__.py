@@ -53,6 +53,8 @@
         "data/forecast_cron.xml",
         "views/forecast_views.xml",
         "views/forecast_wizard_views.xml",
+        "security/forecast_hierarchy_security.xml",
+        "views/forecast_hierarchy_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -62,6 +64,7 @@
         "demo/after_sales_demo.xml",
         "demo/forecast_demo.xml",
         "demo/playbook_demo.xml",
+        "demo/forecast_hierarchy_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
