@@ -40,25 +40,38 @@ class ScpForecastMeasures(models.AbstractModel):
         company_of = {
             team.id: (team.region_id.company_id or team.company_id or self.env.company).id for team in teams
         }
-        members = {team.id: set(team.member_ids.ids) for team in teams}
+        # the teams' members (active memberships), without building each team's member records
+        members = defaultdict(set)
+        for team, user_ids in self.env["crm.team.member"]._read_group(
+            [("crm_team_id", "in", teams.ids)], ["crm_team_id"], ["user_id:array_agg"]
+        ):
+            members[team.id].update(user_ids)
 
-        submitted = defaultdict(float)  # (slot, team_id, user_id) -> amount
-        for team, user, week, amount in self.env["scp.sales.commit"]._read_group(
-            [
-                ("team_id", "in", teams.ids),
-                ("week_start", "in", [monday, last_monday]),
-                ("state", "=", "current"),
-            ],
-            ["team_id", "user_id", "week_start:day"],
-            ["commit_week:sum"],
+        # One group per salesperson and team, its weeks (months) and amounts side by side: both arrays are
+        # aggregated from the same rows in the same pass, so they pair up.
+        submitted_of = defaultdict(lambda: defaultdict(float))  # slot -> {(team_id, user_id): amount}
+        for kind, model, domain, aggregates in (
+            (
+                "commit",
+                "scp.sales.commit",
+                [("week_start", "in", [monday, last_monday])],
+                ["week_start:array_agg", "commit_week:array_agg"],
+            ),
+            (
+                "forecast",
+                "scp.sales.forecast.line",
+                [("submitted_month", "=", first)],
+                ["month:array_agg", "amount:array_agg"],
+            ),
         ):
-            submitted["commit", week, team.id, user.id] += amount
-        for team, user, month, amount in self.env["scp.sales.forecast.line"]._read_group(
-            [("team_id", "in", teams.ids), ("submitted_month", "=", first), ("state", "=", "current")],
-            ["team_id", "user_id", "month:day"],
-            ["amount:sum"],
-        ):
-            submitted["forecast", month, team.id, user.id] += amount
+            for team, user, days, amounts in self.env[model]._read_group(
+                [("team_id", "in", teams.ids), ("state", "=", "current"), *domain],
+                ["team_id", "user_id"],
+                aggregates,
+            ):
+                key = (team.id, user.id)
+                for day, amount in zip(days, amounts, strict=True):
+                    submitted_of[kind, day][key] += amount or 0.0
 
         calls, notes = {}, {}  # (node, slot) -> amount / node -> {kind: note}
         companies = set(company_of.values())
@@ -111,8 +124,9 @@ class ScpForecastMeasures(models.AbstractModel):
         reps = defaultdict(set)
         for team_id, users in members.items():
             reps[team_id] |= users
-        for _kind, _day, team_id, user_id in submitted:
-            reps[team_id].add(user_id)
+        for slot_submitted in submitted_of.values():
+            for team_id, user_id in slot_submitted:
+                reps[team_id].add(user_id)
         for node, _slot in calls:
             if node[0] == "rep" and node[1] in reps:
                 reps[node[1]].add(node[2])
@@ -128,22 +142,28 @@ class ScpForecastMeasures(models.AbstractModel):
         depth = {"rep": 0, "team": 1, "region": 2, "company": 3}
         nodes = sorted(set(parents) | set(parents.values()), key=lambda node: depth[node[0]])
 
-        figures = {node: {} for node in nodes}
+        # children before their parents: each node adds its numbers to its parent's
+        index = {node: position for position, node in enumerate(nodes)}
+        parent_of = [index.get(parents.get(node)) for node in nodes]
+        rep_keys = [node[1:] if node[0] == "rep" else None for node in nodes]
+        calls_of = defaultdict(dict)  # slot -> {node position: the manager's call}
+        for (node, slot), amount in calls.items():
+            if node in index:
+                calls_of[slot][index[node]] = amount
+        figures = [{} for _node in nodes]
         for slot in slots:
-            sub = dict.fromkeys(nodes, 0.0)
-            call = dict.fromkeys(nodes, 0.0)
-            for node in nodes:  # children before their parents
-                if node[0] == "rep":
-                    sub[node] = submitted.get((*slot, node[1], node[2]), 0.0)
-                    call[node] = sub[node]
-                if (node, slot) in calls:
-                    call[node] = calls[node, slot]
-                figures[node][slot] = (sub[node], call[node])
-                parent = parents.get(node)
-                if parent:
-                    sub[parent] += sub[node]
-                    if (parent, slot) not in calls:
-                        call[parent] += call[node]
+            slot_submitted, slot_calls = submitted_of[slot], calls_of[slot]
+            sub, call = [0.0] * len(nodes), [0.0] * len(nodes)
+            for position, parent in enumerate(parent_of):
+                if rep_keys[position]:
+                    sub[position] = call[position] = slot_submitted.get(rep_keys[position], 0.0)
+                if position in slot_calls:
+                    call[position] = slot_calls[position]
+                figures[position][slot] = (sub[position], call[position])
+                if parent is not None:
+                    sub[parent] += sub[position]
+                    if parent not in slot_calls:
+                        call[parent] += call[position]
 
         actuals = self._actuals(
             self.env["res.users"].browse(sorted(set().union(*members.values()))),
@@ -160,8 +180,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 actual[parent] += actual[node]
 
         result = {}
-        for node in nodes:
-            node_figures = figures[node]
+        for node, node_figures in zip(nodes, figures, strict=True):
             forecast = {month: node_figures["forecast", month] for month in months}
             last = node_figures["commit", last_monday]
             result[node] = {
