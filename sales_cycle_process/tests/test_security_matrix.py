@@ -71,6 +71,11 @@ MATRIX = {
     "scp.forecast.analysis": dict.fromkeys(EVERY_USER, "r"),
     # QPA log: written by submitting and deciding (as superuser), read by every role.
     "scp.qpa.log": dict.fromkeys(EVERY_USER, "r"),
+    # Forecast hierarchy: regions kept by the managers; a manager's adjustment is recorded by create, whose
+    # server checks let only the node's manager through (team leader, regional manager, managing
+    # director); never written or deleted (the model refuses it for everybody).
+    "scp.sales.region": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
+    "scp.forecast.adjustment": dict.fromkeys(EVERY_USER, "rc"),
 }
 
 
