@@ -73,6 +73,7 @@
             "sales_cycle_process/static/tests/tours/commit_wizard_tour.js",
             "sales_cycle_process/static/tests/tours/welcome_letter_tour.js",
             "sales_cycle_process/static/tests/tours/qpa_approve_tour.js",
+            "sales_cycle_process/static/tests/tours/forecast_adjustment_tour.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

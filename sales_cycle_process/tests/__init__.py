@@ -33,3 +33,4 @@ from . import test_trust_snapshots
 from . import test_welcome_letter_tour
 from . import test_workers
 from . import test_forecast_hierarchy
+from . import test_forecast_adjustment_tour
