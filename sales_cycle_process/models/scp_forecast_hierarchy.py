@@ -201,14 +201,13 @@ class ScpForecastMeasures(models.AbstractModel):
 
     @api.model
     def _monday_columns(self):
-        _ = self.env._
         return [
             *super()._monday_columns(),
-            ("manager_commit", _("Manager's Commit"), "monetary", False),
-            ("manager_forecast", _("Manager's 12-Month Forecast"), "monetary", False),
-            ("last_manager_commit", _("Last Week's Manager Call"), "monetary", False),
-            ("manager_accuracy", _("Manager Accuracy %"), "percent", "manager_accuracy_colour"),
-            ("manager_note", _("Manager's Note"), "char", False),
+            ("manager_commit", self.env._("Manager's Commit"), "monetary", False),
+            ("manager_forecast", self.env._("Manager's 12-Month Forecast"), "monetary", False),
+            ("last_manager_commit", self.env._("Last Week's Manager Call"), "monetary", False),
+            ("manager_accuracy", self.env._("Manager Accuracy %"), "percent", "manager_accuracy_colour"),
+            ("manager_note", self.env._("Manager's Note"), "char", False),
         ]
 
     @api.model
