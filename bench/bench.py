@@ -485,6 +485,183 @@ def bench_team_forecast(env, measure, scale):
     }
 
 
+@job("forecast hierarchy roll-up, 500 reps, 100,000 deals", goal_ratio=2.0)
+def bench_forecast_hierarchy(env, measure, scale):
+    """The Monday roll-up of the forecast hierarchy (issue 14): the submitted commit (this and last week)
+    and 12-month forecast of 500 salespeople in 50 teams and 10 regions, the managers' calls at each level
+    and last week's actuals from 100,000 deals, rolled up rep → team → region → company, against one raw
+    SQL statement grouping the same submissions and deals (``GROUP BY`` over commits, forecast lines and won
+    deals). Queries at 1/10 of the data and at all of it."""
+    from odoo.addons.sales_cycle_process.tools.periods import add_months, week_start
+
+    cr = env.cr
+    first = this_month()
+    monday = week_start(date.today())
+    last_monday = monday - timedelta(days=7)
+    company = env.company.id
+    Adjustment = env["scp.forecast.adjustment"]
+    all_teams, all_users = env["crm.team"], []
+
+    def grow(reps, deals, offset):
+        """``reps`` salespeople (10 a team, 5 teams a region), their submissions, ``deals`` deals and the
+        managers' calls on each team and region."""
+        nonlocal all_teams
+        users = sql_users(env, reps, f"Hierarchy Rep {offset}")
+        teams = env["crm.team"]
+        for index in range(0, reps, 10):
+            if index % 50 == 0:
+                region = env["scp.sales.region"].create({"name": f"Bench region {offset}-{index}"})
+            team = sql_team(env, users[index : index + 10], f"Bench hierarchy team {offset}-{index}")
+            team.region_id = region
+            teams |= team
+        params = {"teams": teams.ids, "company": company, "weeks": [monday, last_monday], "first": first}
+        cr.execute(
+            """
+            INSERT INTO scp_sales_commit (user_id, team_id, company_id, week_start, state, submitted_on,
+                                          submitted_by_id, commit_week, commit_month, commit_quarter,
+                                          upside_week, upside_month, upside_quarter, commit_total,
+                                          create_date, write_date, create_uid, write_uid)
+            SELECT m.user_id, m.crm_team_id, %(company)s, w, 'current', now(), m.user_id,
+                   1000 + m.user_id %% 50 * 100, 5000, 9000, 500, 1000, 2000, 9000, now(), now(), 1, 1
+              FROM crm_team_member m, unnest(%(weeks)s::date[]) w
+             WHERE m.crm_team_id = ANY(%(teams)s)
+            """,
+            params,
+        )
+        cr.execute(
+            """
+            INSERT INTO scp_sales_forecast (user_id, team_id, company_id, month, state, submitted_on,
+                                            pipeline_total, total, create_date, write_date, create_uid,
+                                            write_uid)
+            SELECT m.user_id, m.crm_team_id, %(company)s, %(first)s, 'current', now(), 120000, 125000,
+                   now(), now(), 1, 1
+              FROM crm_team_member m WHERE m.crm_team_id = ANY(%(teams)s)
+            """,
+            params,
+        )
+        cr.execute(
+            """
+            INSERT INTO scp_sales_forecast_line (forecast_id, user_id, team_id, submitted_month, state, month,
+                                                 computed_amount, adjustment, amount,
+                                                 create_date, write_date, create_uid, write_uid)
+            SELECT f.id, f.user_id, f.team_id, f.month, 'current', (f.month + i * interval '1 month')::date,
+                   10000 + i * 100, 0, 10000 + i * 100, now(), now(), 1, 1
+              FROM scp_sales_forecast f, generate_series(0, 11) i
+             WHERE f.team_id = ANY(%(teams)s)
+            """,
+            params,
+        )
+        sql_leads(env, users, teams[0], deals - deals // 10, first, offset=offset)
+        sql_leads(env, users, teams[0], deals // 10, monday - timedelta(days=7 * 4 + 3), True, offset + deals)
+        calls = []
+        for team in teams:
+            calls.append({"level": "team", "team_id": team.id, "kind": "commit", "amount": 40000.0})
+            calls.append(
+                {
+                    "level": "team",
+                    "team_id": team.id,
+                    "kind": "commit",
+                    "amount": 35000.0,
+                    "period": last_monday,
+                }
+            )
+            calls.append(
+                {
+                    "level": "rep",
+                    "team_id": team.id,
+                    "user_id": team.member_ids[0].id,
+                    "kind": "forecast",
+                    "month": add_months(first, 1),
+                    "amount": 8000.0,
+                }
+            )
+        for region in teams.region_id:
+            calls.append({"level": "region", "region_id": region.id, "kind": "commit", "amount": 180000.0})
+            calls.append(
+                {
+                    "level": "region",
+                    "region_id": region.id,
+                    "kind": "forecast",
+                    "month": add_months(first, 2),
+                    "amount": 400000.0,
+                }
+            )
+        Adjustment.create([{**call, "note": "Bench call"} for call in calls])
+        for table in ("scp_sales_commit", "scp_sales_forecast_line", "scp_forecast_adjustment", "crm_lead"):
+            cr.execute(f"ANALYZE {table}")
+        env.invalidate_all()
+        all_teams |= teams
+        all_users.extend(users)
+
+    def ours():
+        env.invalidate_all()
+        rollup = env["scp.forecast.measures"]._hierarchy_rollup(all_teams, monday, first)
+        top = rollup["company", company]
+        return {
+            "commit": top["commit"][0],
+            "last_commit": top["last_commit"][0],
+            "forecast": top["forecast_total"][0],
+            "actual": top["actual"],
+            "call": top["commit"][1],
+        }
+
+    def raw():
+        start, stop = last_monday, monday
+        cr.execute(
+            """
+            SELECT 'commit' AS what, c.team_id, c.user_id, c.week_start AS day, sum(c.commit_week)
+              FROM scp_sales_commit c
+             WHERE c.team_id = ANY(%(teams)s) AND c.week_start = ANY(%(weeks)s) AND c.state = 'current'
+             GROUP BY c.team_id, c.user_id, c.week_start
+            UNION ALL
+            SELECT 'forecast', l.team_id, l.user_id, l.month, sum(l.amount)
+              FROM scp_sales_forecast_line l
+             WHERE l.team_id = ANY(%(teams)s) AND l.submitted_month = %(first)s AND l.state = 'current'
+             GROUP BY l.team_id, l.user_id, l.month
+            UNION ALL
+            SELECT 'actual', NULL, l.user_id, NULL, sum(l.expected_revenue_company)
+              FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+             WHERE s.is_won AND l.user_id = ANY(%(users)s)
+               AND l.date_closed >= %(start)s AND l.date_closed < %(stop)s
+             GROUP BY l.user_id
+            """,
+            {
+                "teams": all_teams.ids,
+                "users": all_users,
+                "weeks": [monday, last_monday],
+                "first": first,
+                "start": start,
+                "stop": stop,
+            },
+        )
+        totals = {"commit": 0.0, "last_commit": 0.0, "forecast": 0.0, "actual": 0.0}
+        for what, _team, _user, day, amount in cr.fetchall():
+            key = "last_commit" if what == "commit" and day == last_monday else what
+            totals[key] += amount
+        return totals
+
+    reps = max(20, round(500 * scale))
+    deals = max(1000, round(100000 * scale))
+    grow(reps // 10, deals // 10, 0)
+    small = best_of(1, measure, ours)
+    grow(reps - reps // 10, deals - deals // 10, 10 * deals)
+    mine = best_of(3, measure, ours)
+    base = best_of(3, measure, raw)
+    same = all(math.isclose(mine["value"][key], base["value"][key]) for key in base["value"])
+    return {
+        "ratio": mine["seconds"] / base["seconds"],
+        "queries": mine["queries"],
+        "peak_mb": mine["peak_mb"],
+        "constant": small["queries"] == mine["queries"],
+        "ok": same and mine["value"]["actual"] > 0,
+        "detail": f"{len(all_users)} reps, {len(all_teams)} teams, {len(all_teams.region_id)} regions, "
+        f"{deals} deals; queries {small['queries']} at 1/10, {mine['queries']} at full; "
+        f"company commit {mine['value']['commit']:.0f} (call {mine['value']['call']:.0f}), "
+        f"last week's actual {mine['value']['actual']:.0f}; totals {'equal' if same else 'DIFFER'}; "
+        f"{mine['seconds'] * 1000:.0f}ms vs {base['seconds'] * 1000:.0f}ms",
+    }
+
+
 def xlsx_baseline(sheets):
     """The raw xlsxwriter ``constant_memory`` write of the given cells: [(name, rows)], where a row is a list
     of (value, format key) and the value's type picks the writer."""

@@ -56,6 +56,8 @@
         "security/forecast_discipline_security.xml",
         "data/forecast_discipline_data.xml",
         "views/forecast_discipline_views.xml",
+        "security/forecast_hierarchy_security.xml",
+        "views/forecast_hierarchy_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -68,6 +70,7 @@
         "demo/forecast_checklist_demo.xml",
         "demo/forecast_discipline_demo.xml",
         "demo/forecast_measures_demo.xml",
+        "demo/forecast_hierarchy_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -81,6 +84,7 @@
             "sales_cycle_process/static/tests/tours/welcome_letter_tour.js",
             "sales_cycle_process/static/tests/tours/qpa_approve_tour.js",
             "sales_cycle_process/static/tests/tours/monday_screen_tour.js",
+            "sales_cycle_process/static/tests/tours/forecast_adjustment_tour.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

@@ -40,3 +40,7 @@ from . import crm_lead_qpa
 from . import tier_review_qpa
 from . import scp_qpa_log
 from . import scp_action_plan
+from . import scp_sales_region
+from . import crm_team_forecast
+from . import scp_forecast_adjustment
+from . import scp_forecast_hierarchy

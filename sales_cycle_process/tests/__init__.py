@@ -38,3 +38,5 @@ from . import test_workers
 from . import test_forecast_commit_checklist
 from . import test_forecast_discipline
 from . import test_forecast_attainment
+from . import test_forecast_hierarchy
+from . import test_forecast_adjustment_tour

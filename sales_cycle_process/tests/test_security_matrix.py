@@ -75,6 +75,11 @@ MATRIX = {
     "scp.sales.forecast.deal": dict.fromkeys(EVERY_USER, "r"),
     "scp.action.plan": EVERY_USER,
     "scp.action.plan.item": EVERY_USER,
+    # Forecast hierarchy: regions kept by the managers; a manager's adjustment is recorded by create, whose
+    # server checks let only the node's manager through (team leader, regional manager, managing
+    # director); never written or deleted (the model refuses it for everybody).
+    "scp.sales.region": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
+    "scp.forecast.adjustment": dict.fromkeys(EVERY_USER, "rc"),
 }
 
 
