@@ -225,7 +225,13 @@ def screens(odoo):
         False,
     )
     return [
-        ("ladder_kanban.png", "/odoo/action-crm.crm_lead_action_pipeline", ".o_kanban_record", []),
+        # the pipeline of the demo's ladder team (crm's own demo teams keep their predictive probabilities)
+        (
+            "ladder_kanban.png",
+            f"/odoo/{ref('demo_ladder_team')}/action-crm.crm_case_form_view_salesteams_opportunity",
+            ".o_kanban_record",
+            [],
+        ),
         (
             "opportunity_qualification.png",
             f"/odoo/action-crm.crm_lead_action_pipeline/{ref('demo_ladder_lead_press_line')}",
