@@ -274,6 +274,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 "forecast_submitted": all(member["forecast_submitted"] for member in members),
                 **self._hierarchy_row(rollup.get(key)),
             }
+            row.update(self._hierarchy_rollup_measures(members, company))
             row["accuracy"] = pct(row["last_actual"], row["last_commit"])
             row["coverage"] = pct(row["pipeline"], row["target"])
             row["accuracy_colour"] = (
@@ -291,6 +292,51 @@ class ScpForecastMeasures(models.AbstractModel):
                 else False
             )
         return rows
+
+    @api.model
+    def _hierarchy_rollup_measures(self, members, company):
+        """The other parts' measures of a region's or the company's row, from its teams' total rows
+        (``members``): the checklist's and the target's amounts and the submission counts add up, their
+        percentages and colours are computed again from the sums."""
+        row = {
+            name: sum(member.get(name) or 0.0 for member in members)
+            for name in (
+                "commit_complete_week",
+                "commit_overridden_week",
+                "week_commit_upside",
+                "week_linear_share",
+                "month_won",
+                "month_target",
+                "month_forecast_upside",
+                "quarter_won",
+                "quarter_target",
+                "quarter_forecast_upside",
+                "commit_expected",
+                "commit_done",
+                "forecast_expected",
+                "forecast_done",
+            )
+        }
+        row.update(
+            month_attainment=pct(row["month_won"], row["month_target"]),
+            month_forecast_pct=pct(row["month_forecast_upside"], row["month_target"]),
+            quarter_attainment=pct(row["quarter_won"], row["quarter_target"]),
+            quarter_forecast_pct=pct(row["quarter_forecast_upside"], row["quarter_target"]),
+            week_linear=pct(row["week_commit_upside"], row["week_linear_share"]),
+            forecast_target_pct=pct(
+                sum(member["forecast_total"] for member in members),
+                sum(member["target"] for member in members),
+            ),
+        )
+        for kind in ("commit", "forecast"):
+            expected = row[f"{kind}_expected"]
+            row[f"{kind}_rate"] = pct(row[f"{kind}_done"], expected) if expected else 100.0
+            row[f"{kind}_rate_colour"] = "success" if row[f"{kind}_rate"] >= 100.0 else "danger"
+            row[f"{kind}_missing"] = ", ".join(
+                member[f"{kind}_missing"] for member in members if member.get(f"{kind}_missing")
+            )
+        row.update(self._attainment_colours(row, company))
+        return row
 
     @api.model
     def _hierarchy_row(self, figures):

@@ -951,6 +951,12 @@ class ScpForecastMeasures(models.AbstractModel):
             if row.get("is_team_total") and (row.get("team_id"), monday) in commits:
                 commit, forecast = commits[row["team_id"], monday], forecasts[row["team_id"], first]
                 row["commit_rate"], row["forecast_rate"] = commit["rate"], forecast["rate"]
+                # the counts, for the roll-ups above the teams (forecast hierarchy)
+                row["commit_expected"], row["commit_done"] = len(commit["expected"]), commit["submitted"]
+                row["forecast_expected"], row["forecast_done"] = (
+                    len(forecast["expected"]),
+                    forecast["submitted"],
+                )
                 row["commit_missing"] = ", ".join(commit["missing"].mapped("name"))
                 row["forecast_missing"] = ", ".join(forecast["missing"].mapped("name"))
             elif row.get("user_id") and not row.get("is_team_total"):
@@ -985,6 +991,9 @@ class ScpForecastMeasures(models.AbstractModel):
         day = day or fields.Date.context_today(self)
         monday = week_start(day)
         rows = self._consolidate(teams, day)
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            # a team leader reads their teams, not the roll-ups above them nor their managers' calls
+            rows = [row for row in rows if row.get("level", "rep") in ("rep", "team")]
         users = self.env["res.users"].browse(sorted({row["user_id"] for row in rows if row.get("user_id")}))
         commits = self._current_commits(users, monday)
         company_currency = self.env.company.currency_id

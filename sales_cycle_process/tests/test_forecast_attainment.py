@@ -9,6 +9,8 @@ from odoo.addons.sales_cycle_process.tools.periods import months_ahead, week_sta
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
+from .commit_checklist_common import complete_commit_checklist
+
 TODAY = date(2026, 3, 11)  # a Wednesday: the Monday screen's week is the week of Monday 9 March
 MONDAY = date(2026, 3, 9)
 MARCH_DAYS = 31
@@ -138,8 +140,10 @@ class TestForecastAttainment(TransactionCase):
 
     @classmethod
     def _commit(cls, user, monday):
-        """The salesperson's commit of the week: every proposed deal in its stage's category."""
+        """The salesperson's commit of the week: every proposed deal in its stage's category (the deals of
+        the commit rung answer their checklist, so that they count as commit)."""
         leads = cls.env["scp.commit.wizard"].with_user(user)._proposed_leads(user, monday)
+        complete_commit_checklist(cls.env, leads.filtered(lambda lead: lead.forecast_category == "commit"))
         lines = [{"lead_id": lead.id, "category": lead.forecast_category} for lead in leads]
         return cls.env["scp.sales.commit"].with_user(user)._submit(user, cls.team, monday, lines)
 
@@ -147,8 +151,9 @@ class TestForecastAttainment(TransactionCase):
         if settings:
             self.env.company.write(settings)
         rows = self.env["scp.forecast.measures"].with_user(self.manager)._consolidate(self.team, TODAY)
-        by_user = {row["user_id"]: row for row in rows}
-        return by_user[self.alice.id], by_user[self.bob.id], by_user[False]
+        by_user = {row["user_id"]: row for row in rows if not row.get("is_team_total")}
+        team = next(row for row in rows if row.get("is_team_total") and row["team_id"] == self.team.id)
+        return by_user[self.alice.id], by_user[self.bob.id], team
 
     # ------------------------------------------------------------------------------------------------
     def test_the_fixture_commits_what_the_docstring_says(self):
@@ -400,7 +405,7 @@ class TestForecastAttainment(TransactionCase):
                 self.forecast.ids, {}
             )
         book = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertEqual(book.sheetnames, ["Forecast", "Measures", "Attainment"])
+        self.assertEqual(book.sheetnames, ["Forecast", "Measures", "Submission", "Attainment"])
         sheet = book["Attainment"]
         self.assertEqual(sheet["D1"].value, "Won (month to date)")
         self.assertEqual(sheet.max_row, 3)

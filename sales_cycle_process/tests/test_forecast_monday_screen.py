@@ -100,7 +100,10 @@ class TestMondayScreen(SnapshotCase):
         screen = self._screen(self.manager, date="2026-03-12", team_ids=self.team_south.ids)
         self.assertEqual((screen["date"], screen["week_start"]), ("2026-03-12", "2026-03-09"))
         self.assertEqual(screen["team_ids"], self.team_south.ids)
-        self.assertEqual({row["team_id"] for row in screen["rows"]}, set(self.team_south.ids))
+        teams_rows = [row for row in screen["rows"] if row["level"] in ("rep", "team")]
+        self.assertEqual({row["team_id"] for row in teams_rows}, set(self.team_south.ids))
+        # a manager also reads the roll-up of the company (the forecast hierarchy)
+        self.assertEqual(screen["rows"][-1]["level"], "company")
         # the week before: Alice's commit of 9 March is last week's commit
         screen = self._screen(self.manager, date="2026-03-16", team_ids=self.team.ids)
         alice = next(row for row in screen["rows"] if row["user_id"] == self.alice.id)
@@ -145,7 +148,7 @@ class TestMondayScreen(SnapshotCase):
         screen = both.get_monday_screen(date="2026-03-09", team_ids=self.team_abroad.ids)
         self.assertEqual(
             [(row["level"], row["name"]) for row in screen["rows"]],
-            [("rep", self.dave.name), ("team", "MS Abroad")],
+            [("rep", self.dave.name), ("team", "MS Abroad"), ("company", self.company_b.name)],
         )
         self.assertEqual(screen["rows"][0]["currency_id"], self.company_b.currency_id.id)
 
@@ -203,7 +206,8 @@ class TestMondayScreenRpc(JsonRpcAttackMixin, HttpCase):
         self.assertNotIn("error", reply)
         rows = reply["result"]["rows"]
         self.assertEqual(
-            [(row["level"], row["user_id"]) for row in rows], [("rep", self.salesperson.id), ("team", False)]
+            [(row["level"], row["user_id"]) for row in rows],
+            [("rep", self.salesperson.id), ("team", False), ("company", False)],
         )
         self._assert_refused(
             self._call_kw(

@@ -103,7 +103,7 @@ export class MondayScreen extends Component {
     }
 
     cellClass(row, column) {
-        const classes = [`o_scp_monday_cell_${column.key}`];
+        const classes = [`o_scp_monday_cell_${column.key}`, `o_scp_monday_kind_${column.kind}`];
         if (!["boolean", "char"].includes(column.kind)) {
             classes.push("text-end", "text-nowrap");
         }
