@@ -335,7 +335,8 @@ class ScpForecastMeasures(models.AbstractModel):
             row[f"{kind}_missing"] = ", ".join(
                 member[f"{kind}_missing"] for member in members if member.get(f"{kind}_missing")
             )
-        row.update(self._attainment_colours(row, company))
+        target = sum(member["target"] for member in members)
+        row.update(self._attainment_colours({**row, "target": target}, company))
         return row
 
     @api.model
