@@ -256,9 +256,11 @@ class CrmLead(models.Model):
             if movers and not trusted:
                 movers._ladder_apply_gate(new_stage)
         res = super().write(vals)
-        if movers or "team_id" in vals:
+        if "team_id" in vals and self.env["scp.stage.criterion"]._ladder_team_criteria_exist():
             # a deal of another team may see other (team-specific) stages and their criteria
-            (movers if "team_id" not in vals else self)._ladder_ensure_checks()
+            self._ladder_ensure_checks()
+        elif movers:
+            movers._ladder_ensure_checks()
         if REFERRAL_TRIGGER_FIELDS & set(vals):
             self._ladder_check_engineering_referral()
         return res
@@ -479,12 +481,11 @@ class CrmLead(models.Model):
         if not leads:
             return
         Check = self.env["scp.lead.criterion.check"].sudo()
-        ladder = self._ladder_stages_for(leads.team_id)
         criteria = (
             self.env["scp.stage.criterion"]
             .sudo()
             .with_context(active_test=True)
-            .search([("stage_id", "in", ladder.ids)])
+            .search(["|", ("stage_id.team_id", "=", False), ("stage_id.team_id", "in", leads.team_id.ids)])
         )
         if not criteria:
             return

@@ -113,6 +113,8 @@ class CrmStage(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if "team_id" in vals:
+            self.env.registry.clear_cache()  # scp.stage.criterion._ladder_team_criteria_exist
         if "probability" in vals:
             self.env["crm.lead"]._ladder_follow_stage_probability(self)
         return res

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -47,6 +47,7 @@ class CrmStageEntryCriterion(models.Model):
                     )
                 )
         criteria = super().create(vals_list)
+        self.env.registry.clear_cache()  # _ladder_team_criteria_exist
         # open deals get the new line on their checklist
         self.env["crm.lead"].sudo()._ladder_ensure_checks(stages=criteria.stage_id)
         return criteria
@@ -64,10 +65,24 @@ class CrmStageEntryCriterion(models.Model):
                     )
                 )
         res = super().write(vals)
+        if "stage_id" in vals:
+            self.env.registry.clear_cache()  # _ladder_team_criteria_exist
         if vals.get("active") or vals.get("stage_id"):
             # unarchived or moved: the open deals get the line on their checklist
             self.env["crm.lead"].sudo()._ladder_ensure_checks(stages=self.stage_id)
         return res
+
+    @api.model
+    @tools.ormcache()
+    def _ladder_team_criteria_exist(self):
+        """Whether a stage of one sales team (not a shared one) has entry criteria: only then does a deal
+        moving to another team see other criteria (cached: crm's lead assignment moves deals by the
+        hundred, and most companies share their ladder's stages)."""
+        return bool(
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count([("stage_id.team_id", "!=", False)], limit=1)
+        )
 
     def _checked_by_deals(self):
         """The criteria of ``self`` that at least one deal has checked."""
