@@ -1007,6 +1007,7 @@ class ScpForecastMeasures(models.AbstractModel):
             name = row.get("name") or {
                 "rep": user.name,
                 "team": team.name,
+                "region": self.env["scp.sales.region"].browse(row.get("region_id") or []).name,
                 "company": self.env["res.company"].browse(row.get("company_id") or []).name,
             }.get(level)
             screen_rows.append(
