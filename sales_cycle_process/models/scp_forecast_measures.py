@@ -83,48 +83,11 @@ class ScpForecastMeasures(models.AbstractModel):
         return False
 
     @api.model
-    def _actuals(self, users, date_from, date_to):
-        """Won deals (closed in the period) and confirmed orders without a deal: {user_id: amount}."""
-        start = day_start_utc(self.env, date_from)
-        stop = day_start_utc(self.env, date_to + timedelta(days=1))
-        result = dict.fromkeys(users.ids, 0.0)
-        for user, amount in self.env["crm.lead"]._read_group(
-            [
-                ("user_id", "in", users.ids),
-                ("stage_id.is_won", "=", True),
-                ("date_closed", ">=", start),
-                ("date_closed", "<", stop),
-            ],
-            ["user_id"],
-            ["expected_revenue_company:sum"],
-        ):
-            result[user.id] += amount
-        for user, amount in self.env["sale.order"]._read_group(
-            [
-                ("user_id", "in", users.ids),
-                ("state", "=", "sale"),
-                ("opportunity_id", "=", False),
-                ("date_order", ">=", start),
-                ("date_order", "<", stop),
-            ],
-            ["user_id"],
-            ["amount_untaxed_company:sum"],
-        ):
-            result[user.id] += amount
-        return result
-
-    @api.model
-    def _weekly_bookings(self, users, date_from, date_to):
-        """Bookings (won deals and confirmed orders without a deal) per salesperson and ISO week:
-        {user_id: {monday: amount}}, every week of the period present, empty weeks at 0."""
-        start = day_start_utc(self.env, date_from)
-        stop = day_start_utc(self.env, date_to + timedelta(days=1))
-        mondays, monday = [], week_start(date_from)
-        while monday <= date_to:
-            mondays.append(monday)
-            monday += timedelta(days=7)
-        result = {user_id: dict.fromkeys(mondays, 0.0) for user_id in users.ids}
-        groups = [
+    def _booking_sources(self, start, stop):
+        """What a salesperson booked between two UTC datetimes, the one definition of an actual: won deals
+        closed then, and confirmed orders without a deal dated then, in the company currency.
+        ``[(model, domain, date field, amount field)]``."""
+        return [
             (
                 "crm.lead",
                 [("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", stop)],
@@ -143,7 +106,32 @@ class ScpForecastMeasures(models.AbstractModel):
                 "amount_untaxed_company",
             ),
         ]
-        for model, domain, date_field, amount_field in groups:
+
+    @api.model
+    def _actuals(self, users, date_from, date_to):
+        """Won deals (closed in the period) and confirmed orders without a deal: {user_id: amount}."""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        result = dict.fromkeys(users.ids, 0.0)
+        for model, domain, _date_field, amount_field in self._booking_sources(start, stop):
+            for user, amount in self.env[model]._read_group(
+                [("user_id", "in", users.ids), *domain], ["user_id"], [f"{amount_field}:sum"]
+            ):
+                result[user.id] += amount
+        return result
+
+    @api.model
+    def _weekly_bookings(self, users, date_from, date_to):
+        """Bookings (won deals and confirmed orders without a deal) per salesperson and ISO week:
+        {user_id: {monday: amount}}, every week of the period present, empty weeks at 0."""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        mondays, monday = [], week_start(date_from)
+        while monday <= date_to:
+            mondays.append(monday)
+            monday += timedelta(days=7)
+        result = {user_id: dict.fromkeys(mondays, 0.0) for user_id in users.ids}
+        for model, domain, date_field, amount_field in self._booking_sources(start, stop):
             for user, day, amount in self.env[model]._read_group(
                 [("user_id", "in", users.ids), *domain],
                 ["user_id", f"{date_field}:day"],
@@ -651,26 +639,7 @@ class ScpForecastMeasures(models.AbstractModel):
         # days grouped in the timezone of the bounds (the user's, else the company's)
         local = self.with_context(tz=local_timezone(self.env).zone)
         result = {uid: defaultdict(float) for uid in users.ids}
-        groups = [
-            (
-                "crm.lead",
-                [("stage_id.is_won", "=", True), ("date_closed", ">=", start), ("date_closed", "<", stop)],
-                "date_closed",
-                "expected_revenue_company",
-            ),
-            (
-                "sale.order",
-                [
-                    ("state", "=", "sale"),
-                    ("opportunity_id", "=", False),
-                    ("date_order", ">=", start),
-                    ("date_order", "<", stop),
-                ],
-                "date_order",
-                "amount_untaxed_company",
-            ),
-        ]
-        for model, domain, date_field, amount_field in groups:
+        for model, domain, date_field, amount_field in self._booking_sources(start, stop):
             for user, day, amount in local.env[model]._read_group(
                 [("user_id", "in", users.ids), *domain],
                 ["user_id", f"{date_field}:day"],
