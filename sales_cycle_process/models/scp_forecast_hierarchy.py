@@ -11,7 +11,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..tools.periods import month_start, months_ahead, week_start
-from .scp_forecast_measures import pct
+from .scp_forecast_measures import ROLLUP_SUMS, pct
 from .scp_sales_forecast import FORECAST_MONTHS
 
 
@@ -237,15 +237,6 @@ class ScpForecastMeasures(models.AbstractModel):
                 company_id=company_of[team_id].id,
                 **self._hierarchy_row(rollup.get(node)),
             )
-        summed = (
-            "commit_week",
-            "upside_week",
-            "forecast_total",
-            "last_commit",
-            "last_actual",
-            "pipeline",
-            "target",
-        )
         groups = defaultdict(list)
         for row in team_totals:
             if row["region_id"]:
@@ -269,7 +260,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 "region_id": key[1] if key[0] == "region" else False,
                 "company_id": company.id,
                 "is_team_total": False,
-                **{name: sum(member[name] for member in members) for name in summed},
+                **{name: sum(member[name] for member in members) for name in ROLLUP_SUMS},
                 "commit_submitted": all(member["commit_submitted"] for member in members),
                 "forecast_submitted": all(member["forecast_submitted"] for member in members),
                 **self._hierarchy_row(rollup.get(key)),

@@ -23,6 +23,16 @@ from .res_company_forecast import BAND_KEYS
 from .scp_sales_forecast import FORECAST_MONTHS
 
 COLOURS = [("success", "Good"), ("warning", "Watch"), ("danger", "Off")]
+# the amounts of the Monday rows a total row adds up (a team's, and above it a region's and the company's)
+ROLLUP_SUMS = (
+    "commit_week",
+    "upside_week",
+    "forecast_total",
+    "last_commit",
+    "last_actual",
+    "pipeline",
+    "target",
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -803,17 +813,7 @@ class ScpForecastMeasures(models.AbstractModel):
                 }
                 team_rows.append(row)
             total = {"team_id": team.id, "user_id": False, "is_team_total": True}
-            for key in (
-                "commit_week",
-                "upside_week",
-                "forecast_total",
-                "last_commit",
-                "last_actual",
-                "pipeline",
-                "target",
-                "commit_complete_week",
-                "commit_overridden_week",
-            ):
+            for key in (*ROLLUP_SUMS, "commit_complete_week", "commit_overridden_week"):
                 total[key] = sum(row[key] for row in team_rows)
             # A target set on the team itself wins over the sum of its salespeople's targets.
             total["target"] = team_targets.get(team.id, total["target"])
