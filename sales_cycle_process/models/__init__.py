@@ -17,6 +17,7 @@ from . import (
     res_partner_after_sales,
     sale_order_after_sales,
 )
+from . import crm_lead_history
 from . import crm_lead_commit
 from . import scp_snapshot_mixin
 from . import scp_sales_target
