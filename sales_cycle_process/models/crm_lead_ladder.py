@@ -214,6 +214,20 @@ class CrmLead(models.Model):
             else:
                 lead.engineering_review_status = "none"
 
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        """The pipeline's columns: Odoo's, and the ladder's own rungs (``crm.stage.ladder_only``) only
+        on the pipeline of a team that uses the ladder (the team of the pipeline opened, else the
+        user's). A column that holds a deal of the list always shows."""
+        shown = super()._read_group_stage_ids(stages, domain)
+        team_id = self.env.context.get("default_team_id")
+        team = (
+            self.env["crm.team"].browse(team_id) if isinstance(team_id, int) else self.env.user.sale_team_id
+        )
+        if team.exists().probability_source == "ladder":
+            return shown
+        return shown.filtered(lambda stage: not stage.ladder_only or stage in stages)
+
     # ========================================================================================
     # ORM
     # ========================================================================================
@@ -540,7 +554,12 @@ class CrmLead(models.Model):
         pass_fifty = new_stage.is_won or new_stage.probability > 50
         missing = {}
         for lead in forward:
-            ladder = stages.filtered(lambda s, lead=lead: not s.team_id or s.team_id == lead.team_id)
+            # the stages the deal's pipeline shows: the ladder's own rungs on ladder teams only
+            on_ladder = lead.team_id.probability_source == "ladder"
+            ladder = stages.filtered(
+                lambda s, lead=lead, on_ladder=on_ladder: (not s.team_id or s.team_id == lead.team_id)
+                and (on_ladder or not s.ladder_only)
+            )
             if from_start or not lead.stage_id:
                 # below the first rung's key: the first rung itself gates nothing
                 first = min(ladder, key=self._ladder_stage_key, default=new_stage)
@@ -682,6 +701,8 @@ class CrmLead(models.Model):
             "warning": {
                 "title": self.env._("Entry criteria not met"),
                 "message": "\n".join(missing[origin]),
+                # a notification: the move goes on (warn) or save says why it cannot (block)
+                "type": "notification",
             }
         }
 

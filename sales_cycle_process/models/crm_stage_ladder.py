@@ -41,6 +41,12 @@ class CrmStage(models.Model):
         "them checked.",
     )
     entry_criterion_count = fields.Integer(compute="_compute_entry_criterion_count", string="Criteria")
+    ladder_only = fields.Boolean(
+        string="Stage Ladder Only",
+        help="Shown only in the pipeline and on the status bar of teams that use the stage ladder: the "
+        "rungs the playbook adds to Odoo's own stages. Teams with predictive lead scoring keep Odoo's "
+        "four stages (a deal already in such a stage still shows it).",
+    )
 
     @api.model
     def _forecast_category_for(self, probability):

@@ -249,6 +249,45 @@ class TestLadderPredictive(LadderCase):
         lead.action_set_automated_probability()
         self.assertEqual(lead.probability, lead.automated_probability)
 
+    def test_the_ladders_own_rungs_show_on_ladder_teams_pipelines_only(self):
+        """Odoo's four stages show on every pipeline; the four rungs the playbook adds only on a ladder
+        team's (in the kanban columns and on the form's status bar), unless a deal sits in one."""
+        added = {self.env.ref(xid) for xid, *_rest in LADDER if xid.startswith("sales_cycle_process.")}
+        self.assertEqual({stage for stage in self.stages if stage.ladder_only}, added)
+        Lead = self.env["crm.lead"].with_user(self.salesperson)
+        domain = [("id", "=", 0), ("type", "=", "opportunity")]  # empty columns only
+
+        def columns(team):
+            groups = Lead.with_context(default_team_id=team.id).web_read_group(
+                domain, ["stage_id"], ["stage_id"]
+            )
+            return {group["stage_id"][0] for group in groups["groups"]} & {stage.id for stage in self.stages}
+
+        self.assertEqual(columns(self.team), {stage.id for stage in self.stages})
+        self.assertEqual(columns(self.team_pls), {stage.id for stage in self.stages} - {s.id for s in added})
+        # a scoring team's deal in a ladder rung keeps its column
+        self.company.ladder_gate_mode = "off"
+        lead = self._new_lead(team=self.team_pls)
+        lead.stage_id = self.stages[5]
+        groups = Lead.with_context(default_team_id=self.team_pls.id).web_read_group(
+            [("id", "=", lead.id)], ["stage_id"], ["stage_id"]
+        )
+        self.assertIn(self.stages[5].id, {group["stage_id"][0] for group in groups["groups"]})
+        self.assertNotIn(self.stages[6].id, {group["stage_id"][0] for group in groups["groups"]})
+        # moving up on a scoring team checks the stages its pipeline shows: not the hidden 50 % rung's
+        self.company.ladder_gate_mode = "block"
+        lead.stage_id = self.stages[1]
+        missing = lead._ladder_missing_for_move(self.stages[3])[lead]
+        self.assertTrue(any(name.startswith(self.stages[3].name) for name in missing))
+        self.assertFalse(any(name.startswith(self.stages[2].name) for name in missing), missing)
+        ladder_lead = self._new_lead(stage=self.stages[0])
+        ladder_lead.sudo().stage_id = self.stages[1]
+        ladder_missing = ladder_lead._ladder_missing_for_move(self.stages[3])[ladder_lead]
+        self.assertTrue(any(name.startswith(self.stages[2].name) for name in ladder_missing))
+        # the status bar's stages: the same rule, evaluated by the web client on the deal's team
+        arch = Lead.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("('ladder_only', '=', probability_source == 'ladder')", arch)
+
     def test_nightly_predictive_scoring_leaves_ladder_leads_on_their_stage(self):
         self.env["ir.config_parameter"].sudo().set_param("crm.pls_start_date", "2000-01-01")
         lead = self._new_lead(stage=self.stages[2])
