@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "sales_cycle_process" / "i18n"
 POT = I18N / "sales_cycle_process.pot"
 PO = I18N / "zh_CN.po"
+EXTRA_PO = ROOT / "sales_cycle_process" / "i18n_extra" / "zh_CN.po"
 
 HEADER = {
     "Project-Id-Version": "Odoo Server 18.0",
@@ -54,6 +55,63 @@ PLACEHOLDER = re.compile(
 TAG = re.compile(r"<[^<>]+>")
 # Attributes whose value is text for the reader: translated, so not compared.
 TEXT_ATTRS = re.compile(r'\s(?:title|aria-label|alt|placeholder|string|help)="[^"]*"')
+
+
+# Odoo's four default CRM stages are renamed by the stage ladder (data/crm_stage_ladder_data.xml):
+# their records belong to ``crm``, so Odoo exports their terms to crm's .pot, not to ours. Their
+# ladder names and definitions are translated here and written to i18n_extra/zh_CN.po (write_extra).
+EXTRA = [
+    ("model:crm.stage,name:crm.stage_lead1", "Lead intake", "导入期"),
+    ("model:crm.stage,name:crm.stage_lead2", "Met with customer", "与客户会面"),
+    ("model:crm.stage,name:crm.stage_lead3", "Final proposal", "完成最终销售方案"),
+    ("model:crm.stage,name:crm.stage_lead4", "Order received", "收到订单"),
+    (
+        "model_terms:crm.stage,definition:crm.stage_lead1",
+        "Lead intake (0 %): a lead has come in from one of the playbook's channels; it is produced, "
+        "qualified, classified and followed up until we meet the customer.",
+        "导入期(0 %):线索已从销售流程手册的某个渠道进入;"
+        "对其进行产出、资格认定、分类和跟踪,直到我们与客户会面。",
+    ),
+    (
+        "model_terms:crm.stage,definition:crm.stage_lead2",
+        "Met with the customer (25 %): an expert seminar or demo was held, or the customer visited our "
+        "headquarters; the customer's decision process and decision makers are confirmed; the marketing "
+        "funds are confirmed.",
+        "与客户会面(25 %):已举行专家研讨会或演示会,或客户已参观我们的总部;已确认客户方的决策流程及其决策人;"
+        "已确认市场活动经费。",
+    ),
+    (
+        "model_terms:crm.stage,definition:crm.stage_lead3",
+        "The final solution is completed (60 %).",
+        "完成最终销售方案(60 %)。",
+    ),
+    (
+        "model_terms:crm.stage,definition:crm.stage_lead4",
+        "Order (100 %): the purchase order or signed contract is received; the deal is won.",
+        "下订单(100 %):已收到采购订单或签署的合同;商机已赢得。",
+    ),
+]
+
+
+def write_extra():
+    """Write the terms of the crm records the ladder renames (see EXTRA) to i18n_extra/zh_CN.po.
+
+    Odoo merges i18n/zh_CN.po with our .pot when it loads it, which drops any term the .pot does not
+    hold; i18n_extra/ has no .pot, so its terms load as they are (after i18n/zh_CN.po).
+    """
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = dict(HEADER)
+    for occurrence, msgid, msgstr in EXTRA:
+        po.append(
+            polib.POEntry(
+                msgid=msgid,
+                msgstr=msgstr,
+                comment="module: sales_cycle_process",
+                occurrences=[(occurrence, "")],
+            )
+        )
+    EXTRA_PO.parent.mkdir(exist_ok=True)
+    po.save(str(EXTRA_PO))
 
 
 def escape(text):
@@ -134,6 +192,7 @@ def main():
     parser.add_argument("--todo", metavar="TSV", help="write the untranslated msgids there")
     args = parser.parse_args()
 
+    write_extra()
     po = merge()
     if args.apply:
         apply(po, args.apply)
