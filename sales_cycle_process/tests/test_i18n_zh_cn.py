@@ -164,6 +164,26 @@ class TestI18nZhCnLoaded(TransactionCase):
             .definition,
         )
 
+    def test_reused_odoo_stages_take_the_deck_names_over_crms(self):
+        """A company that had Chinese before installing the addon: Odoo's default stages carry crm's Chinese
+        names (新...). The addon's install (data/i18n_data.xml) and its 18.0.4.0.0 migration forget them, so
+        the translations loaded next give the deck's names; a stage the company renamed keeps its own."""
+        lead1, lead3 = self.env.ref("crm.stage_lead1"), self.env.ref("crm.stage_lead3")
+        lead1.with_context(lang="zh_CN").name = "新"
+        lead3.with_context(lang="en_US").name = "Tender"
+        lead3.with_context(lang="zh_CN").name = "招标"
+        Module = self.env["ir.module.module"]
+        # crm's record is noupdate: loading the addon's terms alone, even overwriting, keeps crm's name
+        Module._load_module_terms(["sales_cycle_process"], ["zh_CN"], overwrite=True)
+        self.assertEqual(lead1.with_context(lang="zh_CN").name, "新")
+        self.env["crm.stage"]._i18n_reset_ladder_stage_translations()
+        Module._load_module_terms(["sales_cycle_process"], ["zh_CN"])
+        self.assertEqual(lead1.with_context(lang="zh_CN").name, "导入期")
+        self.assertEqual(lead1.with_context(lang="en_US").name, "Lead intake")
+        self.assertIn("线索已从销售流程手册的某个渠道进入", lead1.with_context(lang="zh_CN").definition)
+        self.assertEqual(lead3.with_context(lang="zh_CN").name, "招标")
+        self.assertEqual(lead3.with_context(lang="en_US").name, "Tender")
+
     def test_mail_template_in_the_partners_language(self):
         template = self.env.ref("sales_cycle_process.mail_template_after_sales_acknowledgment")
         values = template._generate_template(self.order.ids, ("subject", "body_html"))[self.order.id]
