@@ -146,7 +146,9 @@ class TestI18nZhCnLoaded(TransactionCase):
     def test_stage_ladder_names(self):
         ladder = {
             "crm.stage_lead1": "导入期",
+            "crm.stage_lead2": "与客户会面",
             "sales_cycle_process.stage_ladder_purchase_intent": "有购买意向",
+            "crm.stage_lead3": "完成最终销售方案",
             "sales_cycle_process.stage_ladder_proposal_accepted": "方案被认可",
             "sales_cycle_process.stage_ladder_chosen": "客户作出选择",
             "sales_cycle_process.stage_ladder_negotiated": "完成商务谈判",
