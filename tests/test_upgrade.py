@@ -534,6 +534,10 @@ class TestUpgrade(TransactionCase):
         now say what must be true to be met with the customer, at 25 %); a company's own criterion moves to
         the next rung up; every checklist line follows its criterion with who checked it and when; no
         criterion, line or deal is lost and no deal changes stage or probability."""
+        if version_key(self.before["version"]) >= version_key("18.0.3.0.0"):
+            self.skipTest(
+                f"the database comes from {self.before['version']}: its criteria were entry criteria already"
+            )
         before = self.before.get("ladder")
         if not before or not before.get("criteria"):
             self.skipTest("the database before the upgrade had no ladder criteria")
