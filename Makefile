@@ -32,7 +32,7 @@ bench: ## benchmarks: each job as a ratio of its baseline, with SQL queries and 
 screenshots: ## PNGs of the key screens from the demo database of `make run` (needs chromium)
 	@scripts/dev.sh screenshots $(SCREENSHOTS_ARGS)
 
-lint:  ## ruff and pylint-odoo
+lint:  ## pre-commit run --all-files: OCA's Odoo checks, ruff check, ruff format, pylint-odoo
 	@scripts/dev.sh lint
 
 stop:  ## stop the private PostgreSQL cluster
