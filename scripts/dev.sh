@@ -390,7 +390,8 @@ cmd_test_dist() {
   local t0=$SECONDS
   cmd_dist
   local venv=$DEV/dist-venv wheelhouse=$DEV/wheelhouse db=${TEST_DB}_dist conf=$DEV/odoo-dist.conf
-  local log=$DEV/test-dist.log pipq=(-q --disable-pip-version-check)
+  # --no-compile: Odoo compiles what it imports; compiling every dependency's files costs minutes on a busy machine
+  local log=$DEV/test-dist.log pipq=(-q --disable-pip-version-check --no-compile)
   : >"$log"
   # Odoo's requirements (and pip's own tools) as wheels, downloaded once: later runs are offline.
   local want; want=$(cat requirements-odoo.txt | sha1sum | cut -c1-40)
@@ -400,7 +401,7 @@ cmd_test_dist() {
       || { tail -n 30 "$log" >&2; die "could not fetch Odoo's requirements (log: $log)"; }
     echo "$want" >"$wheelhouse/.scp-requirements"
   fi
-  say "Creating a fresh virtual environment $venv with Odoo's requirements and Odoo (pip install -e $ODOO_SRC) ..."
+  say "Creating a fresh virtual environment $venv with Odoo's requirements and Odoo (pip install -e $ODOO_SRC) ... ($((SECONDS - t0)) s)"
   rm -rf "$venv"
   "$PYTHON" -m venv "$venv"
   local vpip=("$venv/bin/pip")
@@ -413,7 +414,7 @@ cmd_test_dist() {
   "${vpip[@]}" install "${pipq[@]}" --no-build-isolation --no-deps --config-settings editable_mode=compat \
     -e "$ODOO_SRC" >>"$log" 2>&1 \
     || { tail -n 30 "$log" >&2; die "pip install -e $ODOO_SRC failed (log: $log)"; }
-  say "Installing the wheels of dist/ and the OCA wheels they require (pinned by requirements.txt) ..."
+  say "Installing the wheels of dist/ and the OCA wheels they require (pinned by requirements.txt) ... ($((SECONDS - t0)) s)"
   "${vpip[@]}" install "${pipq[@]}" --find-links "$wheelhouse" -c requirements.txt "$ROOT"/dist/*.whl >>"$log" 2>&1 \
     || { tail -n 30 "$log" >&2; die "pip install dist/*.whl failed (log: $log)"; }
   "${vpip[@]}" check >>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "pip check found broken requirements (log: $log)"; }
@@ -428,12 +429,13 @@ cmd_test_dist() {
       -e "s#^data_dir = .*#data_dir = $DEV/dist-data#" "$CONF" >"$conf"
   drop_db "$db"
   rm -rf "$DEV/dist-data/filestore/$db"
-  say "Installing $ADDON from the wheel into a new database $db (odoo -i $ADDON, Odoo's addons path only) ..."
+  say "Installing $ADDON from the wheel into a new database $db (odoo -i $ADDON, Odoo's addons path only) ... ($((SECONDS - t0)) s)"
   ( cd /tmp && "$venv/bin/odoo" -c "$conf" -d "$db" -i "$ADDON,${ADDON}_dashboard" --stop-after-init --log-level=info ) >>"$log" 2>&1 \
     || { tail -n 40 "$log" >&2; die "installing $ADDON from the wheel failed (log: $log)"; }
   if grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$log" >&2; then
     die "the install from the wheel wrote the ERROR lines above (log: $log)"
   fi
+  say "Checking the database and where Odoo found each addon ... ($((SECONDS - t0)) s)"
   local states
   states=$(PGPASSWORD=$DB_PASSWORD psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$db" -tA -F' ' -c \
     "SELECT name, state, latest_version FROM ir_module_module WHERE name IN ('$ADDON', '${ADDON}_dashboard', '${ADDON}_stock', 'report_xlsx', 'sale_tier_validation') ORDER BY name")
