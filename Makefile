@@ -1,6 +1,6 @@
 # sales_cycle_process: the two everyday commands are `make run` and `make test`.
 # ODOO_SRC (default ~/odoo/18.0) points at an Odoo 18.0 source tree.
-.PHONY: run test test-odoo test-odoo-sale test-odoo-bin test-upgrade lint stop clean bench screenshots
+.PHONY: run test test-odoo test-odoo-sale test-odoo-bin test-upgrade test-dist dist lint stop clean bench screenshots
 
 run:   ## create .venv and a private PostgreSQL, install the addon with demo data, serve on :8069
 	@scripts/dev.sh run
@@ -20,13 +20,19 @@ test-odoo-bin: ## the addon's tests as Odoo's own runner runs them (odoo-bin -i 
 test-upgrade: ## install the previous version (UPGRADE_FROM=<git rev>) with demo data, update it to this tree, check the data
 	@scripts/dev.sh test-upgrade $(PYTEST_ARGS)
 
+dist:  ## the wheels of the three addons (whool, each addon's pyproject.toml) into dist/, version and dependencies checked
+	@scripts/dev.sh dist
+
+test-dist: ## make dist, then a fresh venv with Odoo (pip install -e) and the wheels; Odoo installs the addon from site-packages on a new database
+	@scripts/dev.sh test-dist
+
 bench: ## benchmarks: each job as a ratio of its baseline, with SQL queries and peak memory
 	@scripts/dev.sh bench $(BENCH_ARGS)
 
 screenshots: ## PNGs of the key screens from the demo database of `make run` (needs chromium)
 	@scripts/dev.sh screenshots $(SCREENSHOTS_ARGS)
 
-lint:  ## ruff and pylint-odoo
+lint:  ## pre-commit run --all-files: OCA's Odoo checks, ruff check, ruff format, pylint-odoo
 	@scripts/dev.sh lint
 
 stop:  ## stop the private PostgreSQL cluster

@@ -333,11 +333,132 @@ cmd_screenshots() {
   ODOO_SRC=$ODOO_SRC DEMO_DB=$DEMO_DB "$VENV/bin/python" scripts/screenshots.py --conf "$CONF" "$@"
 }
 
+# `make lint`: the hooks of .pre-commit-config.yaml on every file under git control (OCA's Odoo checks,
+# ruff check, ruff format, pylint-odoo with .pylintrc); outside a git checkout, ruff and pylint-odoo directly.
 cmd_lint() {
   ensure_venv
+  if git rev-parse --git-dir >/dev/null 2>&1; then
+    PATH="$VENV/bin:$PATH" "$VENV/bin/pre-commit" run --all-files --show-diff-on-failure --color=never
+    return
+  fi
+  say "Not a git checkout: pre-commit cannot run; ruff and pylint-odoo only (no OCA checks)."
   "$VENV/bin/ruff" check .
   "$VENV/bin/ruff" format --check .
   "$VENV/bin/pylint" --rcfile=.pylintrc --disable=consider-merging-classes-inherited "$ADDON" sales_cycle_process_stock sales_cycle_process_dashboard
+}
+
+# --- wheels (whool) and the install test from them ----------------------------------------------
+ADDONS_SHIPPED="$ADDON ${ADDON}_stock ${ADDON}_dashboard"
+
+# `make dist`: one wheel per addon into dist/, built by whool (each addon's pyproject.toml) from the
+# files under git control, named odoo-addon-<addon>, versioned by the manifest.
+cmd_dist() {
+  ensure_venv
+  local a dirs=()
+  for a in $ADDONS_SHIPPED; do dirs+=("./$a"); done
+  rm -rf "$ROOT/dist"; mkdir -p "$ROOT/dist"
+  say "Building the wheels of $ADDONS_SHIPPED into dist/ (whool) ..."
+  "$VENV/bin/pip" wheel -q --disable-pip-version-check --no-deps --wheel-dir "$ROOT/dist" "${dirs[@]}" 2>&1 \
+    | grep -v "^WARNING: Location 'file:" >&2 || true
+  local n; n=$(find "$ROOT/dist" -name 'odoo_addon_*.whl' | wc -l)
+  [ "$n" = "$(echo $ADDONS_SHIPPED | wc -w)" ] || die "expected one wheel per addon in dist/, found $n"
+  ls -1 "$ROOT/dist" >&2
+  "$VENV/bin/python" - "$ROOT/dist" <<'PY2'
+import ast, pathlib, sys, zipfile
+from email.parser import Parser
+dist = pathlib.Path(sys.argv[1])
+for whl in sorted(dist.glob("*.whl")):
+    with zipfile.ZipFile(whl) as z:
+        meta = Parser().parsestr(z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode())
+        addon = meta["Name"].removeprefix("odoo-addon-")
+        manifest = ast.literal_eval(z.read(f"odoo/addons/{addon}/__manifest__.py").decode())
+    if meta["Version"] != manifest["version"]:
+        sys.exit(f"{whl.name}: version {meta['Version']} is not the manifest's {manifest['version']}")
+    requires = meta.get_all("Requires-Dist") or []
+    if "odoo==18.0.*" not in requires:
+        sys.exit(f"{whl.name}: Requires-Dist does not name odoo==18.0.*: {requires}")
+    print(f"  {meta['Name']} {meta['Version']}: {', '.join(requires)}", file=sys.stderr)
+PY2
+}
+
+# `make test-dist`: what a company does with an existing Odoo. A fresh virtual environment with
+# Odoo's requirements and Odoo itself (pip install -e $ODOO_SRC: the `odoo` distribution the wheels
+# require), the wheels of dist/ and the OCA wheels they depend on, then a new database where Odoo,
+# with only its own addons on the addons path, installs the addon from site-packages/odoo/addons.
+cmd_test_dist() {
+  setup
+  local t0=$SECONDS
+  cmd_dist
+  local venv=$DEV/dist-venv wheelhouse=$DEV/wheelhouse db=${TEST_DB}_dist conf=$DEV/odoo-dist.conf
+  # --no-compile: Odoo compiles what it imports; compiling every dependency's files costs minutes on a busy machine
+  local log=$DEV/test-dist.log pipq=(-q --disable-pip-version-check --no-compile)
+  : >"$log"
+  # Odoo's requirements (and pip's own tools) as wheels, downloaded once: later runs are offline.
+  local want; want=$(cat requirements-odoo.txt | sha1sum | cut -c1-40)
+  if [ "$(cat "$wheelhouse/.scp-requirements" 2>/dev/null)" != "$want" ]; then
+    say "Filling $wheelhouse with the wheels of Odoo's requirements (once) ..."
+    "$VENV/bin/pip" wheel "${pipq[@]}" --wheel-dir "$wheelhouse" pip setuptools wheel -r requirements-odoo.txt >>"$log" 2>&1 \
+      || { tail -n 30 "$log" >&2; die "could not fetch Odoo's requirements (log: $log)"; }
+    echo "$want" >"$wheelhouse/.scp-requirements"
+  fi
+  say "Creating a fresh virtual environment $venv with Odoo's requirements and Odoo (pip install -e $ODOO_SRC) ... ($((SECONDS - t0)) s)"
+  rm -rf "$venv"
+  "$PYTHON" -m venv "$venv"
+  local vpip=("$venv/bin/pip")
+  "${vpip[@]}" install "${pipq[@]}" --no-index --find-links "$wheelhouse" --upgrade pip setuptools wheel >>"$log" 2>&1
+  "${vpip[@]}" install "${pipq[@]}" --no-index --find-links "$wheelhouse" -r requirements-odoo.txt >>"$log" 2>&1 \
+    || { tail -n 30 "$log" >&2; die "installing Odoo's requirements failed (log: $log)"; }
+  # Odoo's setup.py lists psycopg2 (a compiler and PostgreSQL headers); requirements-odoo.txt has psycopg2-binary.
+  # editable_mode=compat: a .pth puts the source tree on sys.path, so that `odoo` is Odoo's package and
+  # site-packages/odoo/addons (the wheels') joins odoo.addons (setuptools' default import hook would not).
+  "${vpip[@]}" install "${pipq[@]}" --no-build-isolation --no-deps --config-settings editable_mode=compat \
+    -e "$ODOO_SRC" >>"$log" 2>&1 \
+    || { tail -n 30 "$log" >&2; die "pip install -e $ODOO_SRC failed (log: $log)"; }
+  say "Installing the wheels of dist/ and the OCA wheels they require (pinned by requirements.txt) ... ($((SECONDS - t0)) s)"
+  "${vpip[@]}" install "${pipq[@]}" --find-links "$wheelhouse" -c requirements.txt "$ROOT"/dist/*.whl >>"$log" 2>&1 \
+    || { tail -n 30 "$log" >&2; die "pip install dist/*.whl failed (log: $log)"; }
+  "${vpip[@]}" check >>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "pip check found broken requirements (log: $log)"; }
+  local site; site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  local a
+  for a in $ADDONS_SHIPPED report_xlsx base_tier_validation sale_tier_validation; do
+    [ -f "$site/odoo/addons/$a/__manifest__.py" ] || die "$a is not in $site/odoo/addons after pip install"
+  done
+  # Only Odoo's own addons on the addons path: never this repository.
+  mkdir -p "$DEV/dist-data"
+  sed -e "s#^addons_path = .*#addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons#" \
+      -e "s#^data_dir = .*#data_dir = $DEV/dist-data#" "$CONF" >"$conf"
+  drop_db "$db"
+  rm -rf "$DEV/dist-data/filestore/$db"
+  say "Installing $ADDON from the wheel into a new database $db (odoo -i $ADDON, Odoo's addons path only) ... ($((SECONDS - t0)) s)"
+  ( cd /tmp && "$venv/bin/odoo" -c "$conf" -d "$db" -i "$ADDON,${ADDON}_dashboard" --stop-after-init --log-level=info ) >>"$log" 2>&1 \
+    || { tail -n 40 "$log" >&2; die "installing $ADDON from the wheel failed (log: $log)"; }
+  if grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$log" >&2; then
+    die "the install from the wheel wrote the ERROR lines above (log: $log)"
+  fi
+  say "Checking the database and where Odoo found each addon ... ($((SECONDS - t0)) s)"
+  local states
+  states=$(PGPASSWORD=$DB_PASSWORD psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$db" -tA -F' ' -c \
+    "SELECT name, state, latest_version FROM ir_module_module WHERE name IN ('$ADDON', '${ADDON}_dashboard', '${ADDON}_stock', 'report_xlsx', 'sale_tier_validation') ORDER BY name")
+  say "$states"
+  echo "$states" | grep -qx "$ADDON installed $(manifest_version "$ADDON")" || die "$ADDON is not installed in $db"
+  echo "$states" | grep -qx "${ADDON}_dashboard installed $(manifest_version "${ADDON}_dashboard")" || die "${ADDON}_dashboard is not installed in $db"
+  echo "$states" | grep -qE "^${ADDON}_stock uninstalled" || die "${ADDON}_stock is not listed in $db"
+  # Where Odoo took each addon from: the wheel's copy in site-packages, not this repository.
+  local paths
+  paths=$(cd /tmp && "$venv/bin/python" - "$conf" $ADDONS_SHIPPED report_xlsx sale_tier_validation <<'PY2'
+import sys
+import odoo
+from odoo.modules.module import get_module_path
+odoo.tools.config.parse_config(["-c", sys.argv[1]])
+for name in sys.argv[2:]:
+    print(name, get_module_path(name, display_warning=False))
+PY2
+)
+  say "$paths"
+  echo "$paths" | awk -v site="$site/odoo/addons/" '$2 == "False" || index($2, site) != 1 { bad = 1 } END { exit bad }' \
+    || die "an addon was not found in $site/odoo/addons"
+  drop_db "$db"
+  say "Installing from the wheels works ($((SECONDS - t0)) s; the log is in $log)."
 }
 
 cmd_stop() {
@@ -357,7 +478,7 @@ cmd_clean() {
 }
 
 case "${1:-}" in
-  run|test|retest|bench|lint|stop|clean|setup|screenshots) c=$1; shift; "cmd_$c" "$@" ;;
-  test-odoo|test-odoo-bin|test-upgrade) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
-  *) die "usage: scripts/dev.sh run|test|retest|test-odoo|test-odoo-bin|test-upgrade|bench|lint|stop|clean|screenshots" ;;
+  run|test|retest|bench|lint|stop|clean|setup|screenshots|dist) c=$1; shift; "cmd_$c" "$@" ;;
+  test-odoo|test-odoo-bin|test-upgrade|test-dist) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|retest|test-odoo|test-odoo-bin|test-upgrade|test-dist|dist|bench|lint|stop|clean|screenshots" ;;
 esac
