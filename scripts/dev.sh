@@ -430,7 +430,7 @@ cmd_test_dist() {
   drop_db "$db"
   rm -rf "$DEV/dist-data/filestore/$db"
   say "Installing $ADDON from the wheel into a new database $db (odoo -i $ADDON, Odoo's addons path only) ... ($((SECONDS - t0)) s)"
-  ( cd /tmp && "$venv/bin/odoo" -c "$conf" -d "$db" -i "$ADDON,${ADDON}_dashboard" --stop-after-init --log-level=info ) >>"$log" 2>&1 \
+  ( cd /tmp && "$venv/bin/odoo" -c "$conf" -d "$db" -i "$ADDON,${ADDON}_dashboard" --without-demo=all --stop-after-init --log-level=info ) >>"$log" 2>&1 \
     || { tail -n 40 "$log" >&2; die "installing $ADDON from the wheel failed (log: $log)"; }
   if grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$log" >&2; then
     die "the install from the wheel wrote the ERROR lines above (log: $log)"
