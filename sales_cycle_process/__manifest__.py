@@ -58,6 +58,7 @@
         "views/forecast_discipline_views.xml",
         "security/forecast_hierarchy_security.xml",
         "views/forecast_hierarchy_views.xml",
+        "views/forecast_bias_views.xml",
     ],
     "demo": [
         # demo files: one line each
