@@ -72,6 +72,7 @@
         "demo/forecast_discipline_demo.xml",
         "demo/forecast_measures_demo.xml",
         "demo/forecast_hierarchy_demo.xml",
+        "demo/forecast_bias_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
