@@ -5,11 +5,11 @@ commits) and month by month (the monthly forecasts), its trend and a label a man
 
 import statistics
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 
-from ..tools.periods import add_months, month_end, month_start, week_start
+from ..tools.periods import add_months, day_start_utc, local_timezone, month_end, month_start, week_start
 from .scp_forecast_measures import pct
 
 # A trend moving the distance from the accuracy band by less than this many points a period is steady.
@@ -66,7 +66,7 @@ class ScpForecastMeasures(models.AbstractModel):
         ``week``: the week's current commit (``commit_week``) against the week's actual, read by
         ``_accuracy_by_week`` (the accuracy the screen and the commit pack show). ``month``: the month's own
         line of the forecast submitted for that month (the call made at its start) against the month's
-        bookings (``_daily_bookings``: the one definition of an actual, ``_booking_sources``). One grouped
+        bookings (``_monthly_bookings``: the one definition of an actual, ``_booking_sources``). One grouped
         query per measure for all the reps and periods."""
         if not periods or not users:
             return {}
@@ -89,15 +89,30 @@ class ScpForecastMeasures(models.AbstractModel):
             )
             if submitted == month
         }
-        actuals = defaultdict(float)
-        for uid, days in self._daily_bookings(users, periods[0], month_end(periods[-1])).items():
-            for day, amount in days.items():
-                actuals[uid, month_start(day)] += amount
+        actuals = self._monthly_bookings(users, periods[0], month_end(periods[-1]))
         return {
             (uid, month): (forecasts.get((uid, month), 0.0), actuals.get((uid, month), 0.0))
             for uid in users.ids
             for month in periods
         }
+
+    @api.model
+    def _monthly_bookings(self, users, date_from, date_to):
+        """The actual of ``_actuals`` per salesperson and local month between two dates (``_daily_bookings``
+        grouped by month in the database): ``{(user_id, first day of the month): amount}``."""
+        start = day_start_utc(self.env, date_from)
+        stop = day_start_utc(self.env, date_to + timedelta(days=1))
+        # months grouped in the timezone of the bounds (the user's, else the company's)
+        local = self.with_context(tz=local_timezone(self.env).zone)
+        result = defaultdict(float)
+        for model, domain, date_field, amount_field in self._booking_sources(start, stop):
+            for user, month, amount in local.env[model]._read_group(
+                [("user_id", "in", users.ids), *domain],
+                ["user_id", f"{date_field}:month"],
+                [f"{amount_field}:sum"],
+            ):
+                result[user.id, month_start(month.date() if isinstance(month, datetime) else month)] += amount
+        return result
 
     @api.model
     def _bias_verdict(self, series, bands, least):
