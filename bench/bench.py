@@ -906,6 +906,147 @@ def bench_forecast_pack(env, measure, scale):
     }
 
 
+@job("forecasting bias, 500 reps, 13 weeks, 100,000 deals", goal_ratio=2.0)
+def bench_forecast_bias(env, measure, scale):
+    """Each rep's forecasting bias (issue 15): 500 salespeople's commits of the last 13 weeks and forecasts of
+    the last 6 months against their actuals from 100,000 won and open deals, week by week and month by month
+    (``scp.forecast.measures._bias``), against one raw SQL statement grouping the same commits, forecast
+    lines and won deals per salesperson and week or month. Queries at 1/10 of the salespeople and deals and
+    at all of them."""
+    from odoo.addons.sales_cycle_process.tools.periods import add_months, week_start
+
+    cr = env.cr
+    company = env.company.id
+    env.company.write({"forecast_bias_weeks": 13, "forecast_bias_months": 6})
+    Measures = env["scp.forecast.measures"]
+    last_week = week_start(date.today()) - timedelta(days=7)
+    weeks = Measures._bias_periods("week", last_week, 13)
+    last_month = add_months(this_month(), -1)
+    months = Measures._bias_periods("month", last_month, 6)
+    all_users = []
+
+    def grow(reps, deals, offset):
+        users = sql_users(env, reps, f"Bias Rep {offset}")
+        teams = [
+            sql_team(env, users[index : index + 10], f"Bias team {offset}-{index}")
+            for index in range(0, reps, 10)
+        ]
+        params = {"users": users, "company": company, "weeks": weeks, "months": months}
+        cr.execute(
+            """
+            INSERT INTO scp_sales_commit (user_id, team_id, company_id, week_start, state, submitted_on,
+                                          submitted_by_id, commit_week, commit_month, commit_quarter,
+                                          upside_week, upside_month, upside_quarter, commit_total,
+                                          create_date, write_date, create_uid, write_uid)
+            SELECT u.id, u.sale_team_id, %(company)s, w, 'current', now(), u.id,
+                   20000 + u.id %% 40 * 1000, 50000, 90000, 500, 1000, 2000, 90000, now(), now(), 1, 1
+              FROM res_users u, unnest(%(weeks)s::date[]) w
+             WHERE u.id = ANY(%(users)s)
+            """,
+            params,
+        )
+        cr.execute(
+            """
+            INSERT INTO scp_sales_forecast (user_id, team_id, company_id, month, state, submitted_on,
+                                            pipeline_total, total, create_date, write_date, create_uid,
+                                            write_uid)
+            SELECT u.id, u.sale_team_id, %(company)s, m, 'current', now(), 120000, 125000,
+                   now(), now(), 1, 1
+              FROM res_users u, unnest(%(months)s::date[]) m WHERE u.id = ANY(%(users)s)
+            """,
+            params,
+        )
+        cr.execute(
+            """
+            INSERT INTO scp_sales_forecast_line (forecast_id, user_id, team_id, submitted_month, state, month,
+                                                 computed_amount, adjustment, amount,
+                                                 create_date, write_date, create_uid, write_uid)
+            SELECT f.id, f.user_id, f.team_id, f.month, 'current', (f.month + i * interval '1 month')::date,
+                   80000 + i * 100, 0, 80000 + i * 100, now(), now(), 1, 1
+              FROM scp_sales_forecast f, generate_series(0, 11) i
+             WHERE f.user_id = ANY(%(users)s)
+            """,
+            params,
+        )
+        first = this_month()
+        sql_leads(env, users, teams[0], deals - deals // 2, first, offset=offset)
+        sql_leads(env, users, teams[0], deals // 2, first, True, offset + deals)
+        for table in ("scp_sales_commit", "scp_sales_forecast_line", "crm_lead"):
+            cr.execute(f"ANALYZE {table}")
+        env.invalidate_all()
+        all_users.extend(users)
+
+    def ours():
+        env.invalidate_all()
+        users = env["res.users"].browse(all_users)
+        totals = {}
+        for kind, last in (("week", last_week), ("month", last_month)):
+            for verdict in Measures._bias(users, kind, last).values():
+                for _period, called, actual, _ratio in verdict["periods"]:
+                    totals[kind, "called"] = totals.get((kind, "called"), 0.0) + called
+                    totals[kind, "actual"] = totals.get((kind, "actual"), 0.0) + actual
+        return totals
+
+    def raw():
+        cr.execute(
+            """
+            SELECT 'week', 'called', sum(c.commit_week) FROM scp_sales_commit c
+             WHERE c.user_id = ANY(%(users)s) AND c.week_start = ANY(%(weeks)s) AND c.state = 'current'
+             GROUP BY c.user_id, c.week_start
+            UNION ALL
+            SELECT 'week', 'actual', sum(l.expected_revenue_company)
+              FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+             WHERE s.is_won AND l.user_id = ANY(%(users)s)
+               AND l.date_closed >= %(week_start)s AND l.date_closed < %(week_stop)s
+             GROUP BY l.user_id, date_trunc('week', l.date_closed)
+            UNION ALL
+            SELECT 'month', 'called', sum(f.amount) FROM scp_sales_forecast_line f
+             WHERE f.user_id = ANY(%(users)s) AND f.state = 'current' AND f.submitted_month = ANY(%(months)s)
+               AND f.month = f.submitted_month
+             GROUP BY f.user_id, f.month
+            UNION ALL
+            SELECT 'month', 'actual', sum(l.expected_revenue_company)
+              FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+             WHERE s.is_won AND l.user_id = ANY(%(users)s)
+               AND l.date_closed >= %(month_start)s AND l.date_closed < %(month_stop)s
+             GROUP BY l.user_id, date_trunc('month', l.date_closed)
+            """,
+            {
+                "users": all_users,
+                "weeks": weeks,
+                "months": months,
+                "week_start": weeks[0],
+                "week_stop": weeks[-1] + timedelta(days=7),
+                "month_start": months[0],
+                "month_stop": add_months(months[-1], 1),
+            },
+        )
+        totals = {}
+        for kind, what, amount in cr.fetchall():
+            totals[kind, what] = totals.get((kind, what), 0.0) + amount
+        return totals
+
+    reps = max(20, round(500 * scale))
+    deals = max(1000, round(100000 * scale))
+    grow(reps // 10, deals // 10, 0)
+    small = best_of(1, measure, ours)
+    grow(reps - reps // 10, deals - deals // 10, 10 * deals)
+    mine = best_of(3, measure, ours)
+    base = best_of(3, measure, raw)
+    same = all(math.isclose(mine["value"].get(key, 0.0), amount) for key, amount in base["value"].items())
+    return {
+        "ratio": mine["seconds"] / base["seconds"],
+        "queries": mine["queries"],
+        "peak_mb": mine["peak_mb"],
+        "constant": small["queries"] == mine["queries"],
+        "ok": same and mine["value"].get(("week", "actual"), 0.0) > 0,
+        "detail": f"{len(all_users)} reps, {deals} deals, 13 weeks and 6 months; "
+        f"queries {small['queries']} at 1/10, {mine['queries']} at full; "
+        f"totals {'equal' if same else 'DIFFER'}; "
+        f"{mine['seconds'] * 1000:.0f}ms vs {base['seconds'] * 1000:.0f}ms",
+    }
+
+
 def run_job(args, index):
     """Run one job in this process and print its result as JSON."""
     import odoo

@@ -59,6 +59,7 @@
         "security/forecast_hierarchy_security.xml",
         "views/forecast_hierarchy_views.xml",
         "data/i18n_data.xml",
+        "views/forecast_bias_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -72,6 +73,7 @@
         "demo/forecast_discipline_demo.xml",
         "demo/forecast_measures_demo.xml",
         "demo/forecast_hierarchy_demo.xml",
+        "demo/forecast_bias_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -46,3 +46,6 @@ from . import crm_team_forecast
 from . import scp_forecast_adjustment
 from . import scp_forecast_hierarchy
 from . import crm_stage_i18n
+from . import res_company_forecast_bias
+from . import res_config_settings_forecast_bias
+from . import scp_forecast_bias

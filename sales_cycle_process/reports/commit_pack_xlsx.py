@@ -144,3 +144,5 @@ class CommitPackXlsx(models.AbstractModel):
         trend.insert_chart("F2", chart)
         # discipline: who has not submitted, per week and team
         self._scp_submission_sheet(workbook, commits, "commit")
+        # each rep's forecasting bias, week by week
+        self._scp_bias_sheet(workbook, commits, "week")

@@ -118,6 +118,8 @@ class ForecastPackXlsx(models.AbstractModel):
         # discipline: who has not submitted, per month and team
         self._scp_submission_sheet(workbook, forecasts, "forecast")
         self._scp_attainment_sheet(workbook, forecasts, tracked)
+        # each rep's forecasting bias, month by month
+        self._scp_bias_sheet(workbook, forecasts, "month")
 
     def _scp_attainment_sheet(self, workbook, forecasts, tracked):
         """Will we reach the stretched target? Per forecast's month, salesperson and team (a total row after

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import fields, models
 from odoo.tools import split_every
 
 # Parent records (commits, forecasts) whose lines one SQL query reads (see _scp_children), records one
@@ -144,4 +144,61 @@ class ScpXlsxReportMixin(models.AbstractModel):
                 sheet.write_number(row, 4, values["rate"] / 100.0, fmt["percent"])
                 self._scp_text(sheet, row, 5, ", ".join(values["missing"].mapped("name")))
         self._scp_autofilter(sheet, row, len(headers))
+        return sheet
+
+    def _scp_bias_sheet(self, workbook, snapshots, kind):
+        """The packs' *Forecasting bias* sheet: one row per salesperson of the printed ``snapshots``
+        (commits, ``kind`` ``week``; forecasts, ``month``) with the label, the typical actual / call ratio,
+        the periods counted, the trend and why, then the ratio of each period
+        (``scp.forecast.measures._bias``, by the settings and bands of the snapshots' company). The periods
+        end with the last printed one, or the last one fully behind today if that is earlier."""
+        measures = self.env["scp.forecast.measures"]
+        fmt = self._scp_formats(workbook)
+        period_field = "week_start" if kind == "week" else "month"
+        users = snapshots.user_id.sorted(lambda user: (user.name or "", user.id))
+        companies = {snapshot.user_id.id: snapshot.company_id for snapshot in snapshots}
+        today = fields.Date.context_today(self)
+        last = min([*snapshots.mapped(period_field), measures._bias_last_period(kind, today)])
+        verdicts = measures._bias(users, kind, last, companies) if users else {}
+        longest = max((len(verdict["periods"]) for verdict in verdicts.values()), default=0)
+        periods = measures._bias_periods(kind, last, longest) if longest else []
+        labels, trends = measures._bias_label_names(), measures._bias_trend_names()
+        headers = [
+            self.env._("Salesperson"),
+            self.env._("Forecasting Bias"),
+            self.env._("Typical Actual / Commit")
+            if kind == "week"
+            else self.env._("Typical Actual / Forecast"),
+            self.env._("Weeks Counted") if kind == "week" else self.env._("Months Counted"),
+            self.env._("Trend"),
+            self.env._("Trend (points a week)") if kind == "week" else self.env._("Trend (points a month)"),
+            self.env._("Why"),
+            *(period.strftime("%Y-%m-%d" if kind == "week" else "%Y-%m") for period in periods),
+        ]
+        sheet = self._scp_sheet(
+            workbook,
+            self.env._("Forecasting bias"),
+            headers,
+            [(0, 1, 28), (2, 5, 14), (6, 6, 60), (7, 7 + max(len(periods) - 1, 0), 11)],
+        )
+        for row, user in enumerate(users, start=1):
+            verdict = verdicts[user.id]
+            self._scp_text(sheet, row, 0, user.name, blank=False)
+            self._scp_text(sheet, row, 1, labels[verdict["label"]], blank=False)
+            if verdict["ratio"] is False:
+                sheet.write_blank(row, 2, None, fmt["percent"])
+            else:
+                sheet.write_number(row, 2, verdict["ratio"] / 100.0, fmt["percent"])
+            sheet.write_number(row, 3, verdict["counted"])
+            self._scp_text(sheet, row, 4, trends[verdict["trend"]])
+            sheet.write_number(row, 5, round(verdict["slope"], 2))
+            self._scp_text(sheet, row, 6, measures._bias_note(verdict, kind))
+            # the user's periods are the last of the sheet's (their company may read fewer)
+            offset = 7 + len(periods) - len(verdict["periods"])
+            for col, (_period, _called, _actual, ratio) in enumerate(verdict["periods"], start=offset):
+                if ratio is False:
+                    sheet.write_blank(row, col, None, fmt["percent"])
+                else:
+                    sheet.write_number(row, col, ratio / 100.0, fmt["percent"])
+        self._scp_autofilter(sheet, len(users), len(headers))
         return sheet

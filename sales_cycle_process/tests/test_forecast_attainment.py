@@ -405,7 +405,9 @@ class TestForecastAttainment(TransactionCase):
                 self.forecast.ids, {}
             )
         book = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertEqual(book.sheetnames, ["Forecast", "Measures", "Submission", "Attainment"])
+        self.assertEqual(
+            book.sheetnames, ["Forecast", "Measures", "Submission", "Attainment", "Forecasting bias"]
+        )
         sheet = book["Attainment"]
         self.assertEqual(sheet["D1"].value, "Won (month to date)")
         self.assertEqual(sheet.max_row, 3)

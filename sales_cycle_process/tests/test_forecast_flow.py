@@ -364,7 +364,7 @@ class TestForecastFlow(TransactionCase):
         )
         self.assertEqual(kind, "xlsx")
         book = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertEqual(book.sheetnames, ["Commit", "Checklist", "Trend", "Submission"])
+        self.assertEqual(book.sheetnames, ["Commit", "Checklist", "Trend", "Submission", "Forecasting bias"])
         sheet = book["Commit"]
         self.assertEqual(sheet["D1"].value, "Commit (week)")
         self.assertEqual(sheet["D2"].value, 10000)  # week of 2 March
@@ -381,7 +381,9 @@ class TestForecastFlow(TransactionCase):
             self.forecast_mar.ids, {}
         )
         book = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertEqual(book.sheetnames, ["Forecast", "Measures", "Submission", "Attainment"])
+        self.assertEqual(
+            book.sheetnames, ["Forecast", "Measures", "Submission", "Attainment", "Forecasting bias"]
+        )
         sheet = book["Forecast"]
         self.assertEqual(sheet.max_row, 13)
         self.assertEqual(sheet["E3"].value, 20000)  # April forecast
