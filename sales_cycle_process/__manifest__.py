@@ -58,6 +58,11 @@
         "views/forecast_discipline_views.xml",
         "security/forecast_hierarchy_security.xml",
         "views/forecast_hierarchy_views.xml",
+        # deal health
+        "data/crm_stage_health_data.xml",
+        "data/health_mail_templates.xml",
+        "data/health_cron.xml",
+        "views/crm_lead_health_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -71,6 +76,7 @@
         "demo/forecast_discipline_demo.xml",
         "demo/forecast_measures_demo.xml",
         "demo/forecast_hierarchy_demo.xml",
+        "demo/deal_health_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

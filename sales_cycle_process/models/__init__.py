@@ -45,3 +45,8 @@ from . import scp_sales_region
 from . import crm_team_forecast
 from . import scp_forecast_adjustment
 from . import scp_forecast_hierarchy
+from . import crm_stage_health
+from . import crm_lead_health
+from . import res_company_health
+from . import res_config_settings_health
+from . import scp_health_digest
