@@ -181,6 +181,17 @@ class TestDealHealth(TransactionCase):
         self.assertEqual(str(self.deal_c.health_last_contact), "2026-03-27 11:00:00", "the call done")
 
     @freeze_time(TODAY)
+    def test_figures_take_as_many_queries_for_two_deals_as_for_five(self):
+        def queries(deals):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            deals._health_figures()
+            return self.env.cr.sql_log_count - before
+
+        queries(self.deals)  # warm the registry's caches (the tracked field's id...)
+        self.assertEqual(queries(self.deal_a | self.deal_b), queries(self.deals))
+
+    @freeze_time(TODAY)
     def test_stale_follows_the_limits_a_manager_sets(self):
         with Form(self.stage.with_user(self.leader)) as stage:
             stage.health_max_days_in_stage = 60
