@@ -60,6 +60,11 @@
         "views/forecast_hierarchy_views.xml",
         "data/i18n_data.xml",
         "views/forecast_bias_views.xml",
+        # deal health
+        "data/crm_stage_health_data.xml",
+        "data/health_mail_templates.xml",
+        "data/health_cron.xml",
+        "views/crm_lead_health_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -74,6 +79,7 @@
         "demo/forecast_measures_demo.xml",
         "demo/forecast_hierarchy_demo.xml",
         "demo/forecast_bias_demo.xml",
+        "demo/deal_health_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

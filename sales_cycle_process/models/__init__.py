@@ -49,3 +49,8 @@ from . import crm_stage_i18n
 from . import res_company_forecast_bias
 from . import res_config_settings_forecast_bias
 from . import scp_forecast_bias
+from . import crm_stage_health
+from . import crm_lead_health
+from . import res_company_health
+from . import res_config_settings_health
+from . import scp_health_digest

@@ -43,3 +43,4 @@ from . import test_forecast_adjustment_tour
 from . import test_deal_history
 from . import test_i18n_zh_cn
 from . import test_forecast_bias
+from . import test_deal_health

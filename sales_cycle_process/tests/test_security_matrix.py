@@ -80,6 +80,8 @@ MATRIX = {
     # director); never written or deleted (the model refuses it for everybody).
     "scp.sales.region": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
     "scp.forecast.adjustment": dict.fromkeys(EVERY_USER, "rc"),
+    # deal health: which user got which week's stale deals digest, written by the scheduler alone
+    "scp.health.digest": {"manager": "r", "director": "r"},
 }
 
 
