@@ -58,6 +58,8 @@
         "views/forecast_discipline_views.xml",
         "security/forecast_hierarchy_security.xml",
         "views/forecast_hierarchy_views.xml",
+        "security/ladder_calibration_security.xml",
+        "views/ladder_calibration_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -71,6 +73,7 @@
         "demo/forecast_discipline_demo.xml",
         "demo/forecast_measures_demo.xml",
         "demo/forecast_hierarchy_demo.xml",
+        "demo/ladder_calibration_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

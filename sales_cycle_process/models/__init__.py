@@ -45,3 +45,5 @@ from . import scp_sales_region
 from . import crm_team_forecast
 from . import scp_forecast_adjustment
 from . import scp_forecast_hierarchy
+from . import crm_lead_calibration
+from . import scp_ladder_calibration
