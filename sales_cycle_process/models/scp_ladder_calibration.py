@@ -137,40 +137,46 @@ class ScpLadderCalibration(models.Model):
     def _table_query(self):
         return SQL(
             """
-            WITH deal AS NOT MATERIALIZED (
+            WITH deal AS (
+                -- one scan of the deals: grouped by team, month, highest stage reached and closing stage
                 SELECT l.team_id, l.company_id, date_trunc('month', l.create_date)::date AS create_month,
-                       l.ladder_reached_stage_id, l.ladder_close_stage_id, l.ladder_close_nominal,
-                       l.ladder_close_score,
-                       CASE WHEN l.active AND cur.is_won THEN 1 WHEN l.active THEN 0
-                            WHEN l.probability = 0 THEN -1 END AS outcome
+                       l.ladder_reached_stage_id AS top_id, l.ladder_close_stage_id AS close_id,
+                       count(*) FILTER (WHERE l.active AND cur.is_won) AS won,
+                       count(*) FILTER (WHERE NOT l.active AND l.probability = 0) AS lost,
+                       count(*) FILTER (WHERE l.active AND cur.is_won IS NOT TRUE) AS open,
+                       count(*) FILTER (WHERE closed.scored) AS scored,
+                       sum(power(l.ladder_close_score / 100.0 - closed.won, 2)) FILTER (WHERE closed.scored)
+                           AS score_sq,
+                       sum(power(l.ladder_close_nominal / 100.0 - closed.won, 2)) FILTER (WHERE closed.scored)
+                           AS nominal_sq
                   FROM crm_lead l
                   LEFT JOIN crm_stage cur ON cur.id = l.stage_id
+                 CROSS JOIN LATERAL (
+                     -- a deal closed won or lost whose predictive score at closing is known
+                     SELECT l.ladder_close_score IS NOT NULL
+                            AND (l.active AND cur.is_won IS TRUE OR NOT l.active AND l.probability = 0)
+                            AS scored,
+                            (l.active AND cur.is_won IS TRUE)::int AS won
+                 ) closed
                  WHERE l.type = 'opportunity' AND l.ladder_reached_stage_id IS NOT NULL
-            ), by_highest AS (
-                SELECT team_id, company_id, create_month, ladder_reached_stage_id,
-                       count(*) AS reached, count(*) FILTER (WHERE outcome = 1) AS won,
-                       count(*) FILTER (WHERE outcome = -1) AS lost,
-                       count(*) FILTER (WHERE outcome = 0) AS open
-                  FROM deal WHERE outcome IS NOT NULL
-                 GROUP BY team_id, company_id, create_month, ladder_reached_stage_id
+                 GROUP BY 1, 2, 3, 4, 5
             ), reached AS (
-                SELECT s.id AS stage_id, b.team_id, b.company_id, b.create_month, sum(b.reached) AS reached,
-                       sum(b.won) AS won, sum(b.lost) AS lost, sum(b.open) AS open,
-                       0 AS scored, 0.0 AS score_sq, 0.0 AS nominal_sq
-                  FROM by_highest b
-                  JOIN crm_stage top ON top.id = b.ladder_reached_stage_id
+                SELECT s.id AS stage_id, d.team_id, d.company_id, d.create_month,
+                       sum(d.won + d.lost + d.open) AS reached, sum(d.won) AS won, sum(d.lost) AS lost,
+                       sum(d.open) AS open, 0 AS scored, 0.0 AS score_sq, 0.0 AS nominal_sq
+                  FROM deal d
+                  JOIN crm_stage top ON top.id = d.top_id
                   JOIN crm_stage s ON (s.sequence, s.id) <= (top.sequence, top.id) AND s.is_won IS NOT TRUE
-                                  AND (s.team_id IS NULL OR s.team_id = b.team_id)
-                 GROUP BY s.id, b.team_id, b.company_id, b.create_month
+                                  AND (s.team_id IS NULL OR s.team_id = d.team_id)
+                 WHERE d.won + d.lost + d.open > 0
+                 GROUP BY s.id, d.team_id, d.company_id, d.create_month
             ), scored AS (
-                SELECT ladder_close_stage_id AS stage_id, team_id, company_id, create_month,
-                       0 AS reached, 0 AS won, 0 AS lost, 0 AS open, count(*) AS scored,
-                       sum(power(ladder_close_score / 100.0 - (outcome = 1)::int, 2)) AS score_sq,
-                       sum(power(ladder_close_nominal / 100.0 - (outcome = 1)::int, 2)) AS nominal_sq
-                  FROM deal
-                 WHERE outcome IN (1, -1) AND ladder_close_stage_id IS NOT NULL
-                   AND ladder_close_score IS NOT NULL
-                 GROUP BY ladder_close_stage_id, team_id, company_id, create_month
+                SELECT d.close_id AS stage_id, d.team_id, d.company_id, d.create_month,
+                       0 AS reached, 0 AS won, 0 AS lost, 0 AS open, sum(d.scored) AS scored,
+                       sum(d.score_sq) AS score_sq, sum(d.nominal_sq) AS nominal_sq
+                  FROM deal d
+                 WHERE d.close_id IS NOT NULL AND d.scored > 0
+                 GROUP BY d.close_id, d.team_id, d.company_id, d.create_month
             )
             SELECT (u.stage_id::bigint << 40)
                    + (coalesce(u.team_id, 524288 + u.company_id)::bigint << 20)
