@@ -80,6 +80,9 @@ MATRIX = {
     # director); never written or deleted (the model refuses it for everybody).
     "scp.sales.region": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
     "scp.forecast.adjustment": dict.fromkeys(EVERY_USER, "rc"),
+    # Ladder calibration: a report (SQL view), read only; record rules keep a salesperson to the teams they
+    # lead; only a sales manager applies a suggestion (checked by the method)
+    "scp.ladder.calibration": dict.fromkeys(EVERY_USER, "r"),
 }
 
 
