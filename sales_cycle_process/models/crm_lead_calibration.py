@@ -76,7 +76,7 @@ class CrmLead(models.Model):
                 stage, score = before[lead.id]
                 groups.setdefault((stage, score), []).append(lead.id)
             for (stage, score), ids in groups.items():
-                super(CrmLead, self.browse(ids).sudo()).write(
+                self.browse(ids).sudo().write(
                     {
                         "ladder_close_stage_id": stage.id,
                         "ladder_close_nominal": stage.probability,
@@ -104,4 +104,4 @@ class CrmLead(models.Model):
             and (not lead.ladder_reached_stage_id or key(lead.stage_id) > key(lead.ladder_reached_stage_id))
         )
         for stage, leads in raised.grouped("stage_id").items():
-            super(CrmLead, leads.sudo()).write({"ladder_reached_stage_id": stage.id})
+            leads.sudo().write({"ladder_reached_stage_id": stage.id})

@@ -13,21 +13,20 @@ class LadderCalibrationXlsx(models.AbstractModel):
     _scp_model = "scp.ladder.calibration"
 
     def _calibration_headers(self):
-        _ = self.env._
         return [
-            _("Stage"),
-            _("Nominal"),
-            _("Reached"),
-            _("Won"),
-            _("Lost"),
-            _("Still Open"),
-            _("Measured"),
-            _("95% Low"),
-            _("95% High"),
-            _("Suggested"),
-            _("Closed & Scored"),
-            _("Predictive Score Brier"),
-            _("Ladder Brier"),
+            self.env._("Stage"),
+            self.env._("Nominal"),
+            self.env._("Reached"),
+            self.env._("Won"),
+            self.env._("Lost"),
+            self.env._("Still Open"),
+            self.env._("Measured"),
+            self.env._("95% Low"),
+            self.env._("95% High"),
+            self.env._("Suggested"),
+            self.env._("Closed & Scored"),
+            self.env._("Predictive Score Brier"),
+            self.env._("Ladder Brier"),
         ]
 
     def _calibration_row(self, sheet, row, col, stage, figures, fmt):
