@@ -1047,6 +1047,130 @@ def bench_forecast_bias(env, measure, scale):
     }
 
 
+@job("ladder calibration, 1,000,000 historical deals", goal_ratio=2.0)
+def bench_ladder_calibration(env, measure, scale):
+    """The ladder calibration per stage (the report's figures: reached, won, lost, open, win rate, Wilson
+    interval, Brier scores) over 1,000,000 historical deals of 5 teams and 24 months, through the report's
+    view, against one raw SQL GROUP BY of the same deals by highest stage reached and outcome, spread over
+    the stages below in Python."""
+    cr = env.cr
+    total = max(10000, round(1000000 * scale))
+    sellers = sql_users(env, 10, "Calibration Seller")
+    teams = [sql_team(env, sellers[index::5], f"Calibration team {index}") for index in range(5)]
+    team_ids = [team.id for team in teams]
+    stages = env["crm.stage"].search([("team_id", "=", False)], order="sequence, id")
+    won_stage = stages.filtered("is_won")[:1]
+    ladder = (stages - won_stage).ids
+
+    def insert(count, offset):
+        # highest rung g % 8 (8 = won); every 3rd deal below the top lost, every 5th still open
+        cr.execute(
+            """
+            INSERT INTO crm_lead (name, type, active, user_id, team_id, stage_id, company_id,
+                                  expected_revenue, expected_revenue_company, prorated_revenue, probability,
+                                  priority,
+                                  ladder_reached_stage_id, ladder_close_stage_id, ladder_close_nominal,
+                                  ladder_close_score, create_date, write_date, create_uid, write_uid)
+            SELECT 'Calibration deal ' || g, 'opportunity', NOT d.lost,
+                   (%(users)s::int[])[1 + g %% cardinality(%(users)s::int[])],
+                   (%(teams)s::int[])[1 + g %% 5], d.stage, %(company)s, 1000, 1000, 0,
+                   CASE WHEN d.lost THEN 0 ELSE 50 END, '0', d.stage, d.closed_from,
+                   CASE WHEN d.closed_from IS NOT NULL THEN 50 END,
+                   CASE WHEN d.closed_from IS NOT NULL THEN g %% 100 END,
+                   now() - (g %% 24) * interval '1 month', now(), 1, 1
+              FROM generate_series(%(start)s, %(stop)s) g,
+                   LATERAL (
+                       SELECT CASE WHEN g %% 9 = 8 THEN %(won)s
+                                   ELSE (%(ladder)s::int[])[1 + (g %% 9) %% cardinality(%(ladder)s::int[])]
+                              END AS stage,
+                              g %% 9 <> 8 AND g %% 5 <> 0 AS lost,
+                              CASE WHEN g %% 9 = 8 THEN (%(ladder)s::int[])[cardinality(%(ladder)s::int[])]
+                                   WHEN g %% 5 <> 0 THEN
+                                        (%(ladder)s::int[])[1 + (g %% 9) %% cardinality(%(ladder)s::int[])]
+                              END AS closed_from
+                   ) d
+            """,
+            {
+                "users": sellers,
+                "teams": team_ids,
+                "company": env.company.id,
+                "won": won_stage.id,
+                "ladder": ladder,
+                "start": offset + 1,
+                "stop": offset + count,
+            },
+        )
+        cr.execute("ANALYZE crm_lead")
+        env.invalidate_all()
+
+    Calibration = env["scp.ladder.calibration"]
+    domain = [("team_id", "in", team_ids)]
+
+    def ours():
+        env.invalidate_all()
+        return {
+            stage.id: (
+                figures["reached_count"],
+                figures["won_count"],
+                figures["lost_count"],
+                figures["open_count"],
+            )
+            for stage, figures in Calibration._calibration_by_stage(domain).items()
+        }
+
+    def raw():
+        cr.execute(
+            """
+            SELECT l.ladder_reached_stage_id, count(*),
+                   count(*) FILTER (WHERE l.active AND cur.is_won),
+                   count(*) FILTER (WHERE NOT l.active AND l.probability = 0),
+                   count(*) FILTER (WHERE l.active AND cur.is_won IS NOT TRUE),
+                   count(*) FILTER (WHERE l.ladder_close_score IS NOT NULL
+                                      AND (l.active OR l.probability = 0)),
+                   sum(power(l.ladder_close_score / 100.0 - (l.active AND cur.is_won)::int, 2)),
+                   sum(power(l.ladder_close_nominal / 100.0 - (l.active AND cur.is_won)::int, 2))
+                       AS nominal_sq
+              FROM crm_lead l LEFT JOIN crm_stage cur ON cur.id = l.stage_id
+             WHERE l.team_id = ANY(%s) AND l.type = 'opportunity' AND l.ladder_reached_stage_id IS NOT NULL
+             GROUP BY 1
+            """,
+            (team_ids,),
+        )
+        by_highest = {row[0]: row[1:] for row in cr.fetchall()}
+        order = {stage.id: (stage.sequence, stage.id) for stage in stages}
+        result = {}
+        for stage_id in ladder:
+            counts = [0, 0, 0, 0]
+            for top, (_reached, won, lost, still_open, *_scores) in by_highest.items():
+                if order[top] >= order[stage_id] and won + lost + still_open:
+                    counts = [
+                        counts[0] + won + lost + still_open,
+                        counts[1] + won,
+                        counts[2] + lost,
+                        counts[3] + still_open,
+                    ]
+            if counts[0]:
+                result[stage_id] = tuple(counts)
+        return result
+
+    insert(total // 10, 0)
+    small = best_of(1, measure, ours)
+    insert(total - total // 10, total // 10)
+    mine = best_of(3, measure, ours)
+    base = best_of(3, measure, raw)
+    same = mine["value"] == base["value"]
+    return {
+        "ratio": mine["seconds"] / base["seconds"],
+        "queries": mine["queries"],
+        "peak_mb": mine["peak_mb"],
+        "constant": small["queries"] == mine["queries"],
+        "ok": same,
+        "detail": f"{total} deals, {len(mine['value'])} stages; queries {small['queries']} at 1/10, "
+        f"{mine['queries']} at full; counts {'equal' if same else 'DIFFER'}; "
+        f"{mine['seconds'] * 1000:.0f}ms vs {base['seconds'] * 1000:.0f}ms",
+    }
+
+
 def run_job(args, index):
     """Run one job in this process and print its result as JSON."""
     import odoo

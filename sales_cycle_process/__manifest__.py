@@ -65,6 +65,8 @@
         "data/health_mail_templates.xml",
         "data/health_cron.xml",
         "views/crm_lead_health_views.xml",
+        "security/ladder_calibration_security.xml",
+        "views/ladder_calibration_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -80,6 +82,7 @@
         "demo/forecast_hierarchy_demo.xml",
         "demo/forecast_bias_demo.xml",
         "demo/deal_health_demo.xml",
+        "demo/ladder_calibration_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -54,3 +54,5 @@ from . import crm_lead_health
 from . import res_company_health
 from . import res_config_settings_health
 from . import scp_health_digest
+from . import crm_lead_calibration
+from . import scp_ladder_calibration

@@ -4,3 +4,4 @@ from . import commit_pack_xlsx
 from . import forecast_pack_xlsx
 from . import cadence_compliance_xlsx
 from . import qpa_log_xlsx
+from . import ladder_calibration_xlsx

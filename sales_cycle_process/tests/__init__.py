@@ -44,3 +44,4 @@ from . import test_deal_history
 from . import test_i18n_zh_cn
 from . import test_forecast_bias
 from . import test_deal_health
+from . import test_ladder_calibration

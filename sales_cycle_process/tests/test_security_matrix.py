@@ -82,6 +82,9 @@ MATRIX = {
     "scp.forecast.adjustment": dict.fromkeys(EVERY_USER, "rc"),
     # deal health: which user got which week's stale deals digest, written by the scheduler alone
     "scp.health.digest": {"manager": "r", "director": "r"},
+    # Ladder calibration: a report (SQL view), read only; record rules keep a salesperson to the teams they
+    # lead; only a sales manager applies a suggestion (checked by the method)
+    "scp.ladder.calibration": dict.fromkeys(EVERY_USER, "r"),
 }
 
 
