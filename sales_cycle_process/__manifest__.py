@@ -58,6 +58,8 @@
         "views/forecast_discipline_views.xml",
         "security/forecast_hierarchy_security.xml",
         "views/forecast_hierarchy_views.xml",
+        "security/forecast_inspection_security.xml",
+        "views/forecast_inspection_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -71,6 +73,7 @@
         "demo/forecast_discipline_demo.xml",
         "demo/forecast_measures_demo.xml",
         "demo/forecast_hierarchy_demo.xml",
+        "demo/forecast_inspection_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -85,6 +88,7 @@
             "sales_cycle_process/static/tests/tours/qpa_approve_tour.js",
             "sales_cycle_process/static/tests/tours/monday_screen_tour.js",
             "sales_cycle_process/static/tests/tours/forecast_adjustment_tour.js",
+            "sales_cycle_process/static/tests/tours/pipeline_inspection_tour.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

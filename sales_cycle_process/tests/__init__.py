@@ -41,3 +41,5 @@ from . import test_forecast_attainment
 from . import test_forecast_hierarchy
 from . import test_forecast_adjustment_tour
 from . import test_deal_history
+from . import test_forecast_inspection
+from . import test_forecast_inspection_tour
