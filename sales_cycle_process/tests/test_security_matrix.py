@@ -80,6 +80,10 @@ MATRIX = {
     # director); never written or deleted (the model refuses it for everybody).
     "scp.sales.region": {"salesperson": "r", "engineer": "r", "admin": "r", "manager": ALL, "director": ALL},
     "scp.forecast.adjustment": dict.fromkeys(EVERY_USER, "rc"),
+    # Pipeline inspection: a user asks for a period (their own, a global rule); its rows are filled by the
+    # server (SQL) and only read
+    "scp.pipeline.inspection": dict.fromkeys(EVERY_USER, "rwc"),
+    "scp.pipeline.change": dict.fromkeys(EVERY_USER, "r"),
 }
 
 
