@@ -989,38 +989,40 @@ def bench_pipeline_inspection(env, measure, scale):
         return {kind: (count, moves) for kind, count, moves in env.cr.fetchall()}
 
     def raw():
+        # the same rows (deal, kind, how often, by how much, salesperson, team, region) read by one SELECT
         env.cr.execute(
             """
             WITH t AS (
-                SELECT m.res_id, tv.field_id, tv.old_value_datetime AS od, tv.new_value_datetime AS nd,
-                       tv.old_value_float AS of, tv.new_value_float AS nf,
+                SELECT m.res_id, tv.field_id, m.date, tv.id, tv.old_value_datetime AS od,
+                       tv.new_value_datetime AS nd, tv.old_value_float AS of, tv.new_value_float AS nf,
                        tv.old_value_integer AS oi, tv.new_value_integer AS ni
                   FROM mail_tracking_value tv JOIN mail_message m ON m.id = tv.mail_message_id
                  WHERE m.model = 'crm.lead' AND m.date >= %(start)s AND m.date < %(stop)s
                    AND tv.field_id IN (%(fd)s, %(fa)s, %(fs)s)
-            )
-            SELECT kind, COUNT(*), SUM(n) FROM (
-                SELECT CASE WHEN SUM((nd > od)::int) > 0 THEN 'pushed_out' END AS kind,
-                       SUM((nd > od)::int) AS n
-                  FROM t WHERE field_id = %(fd)s GROUP BY res_id
+            ),
+            c AS (
+                SELECT res_id, 'pushed_out' AS kind, SUM((nd > od)::int) AS n, 0.0 AS delta
+                  FROM t WHERE field_id = %(fd)s GROUP BY res_id HAVING SUM((nd > od)::int) > 0
                 UNION ALL
-                SELECT CASE WHEN SUM((nd < od)::int) > 0 THEN 'pulled_in' END, SUM((nd < od)::int)
-                  FROM t WHERE field_id = %(fd)s GROUP BY res_id
+                SELECT res_id, 'pulled_in', SUM((nd < od)::int), 0.0
+                  FROM t WHERE field_id = %(fd)s GROUP BY res_id HAVING SUM((nd < od)::int) > 0
                 UNION ALL
-                SELECT CASE WHEN SUM(nf - of) > 0 THEN 'amount_up'
-                            WHEN SUM(nf - of) < 0 THEN 'amount_down' END,
-                       COUNT(*)
-                  FROM t WHERE field_id = %(fa)s GROUP BY res_id
+                SELECT res_id, CASE WHEN SUM(nf - of) > 0 THEN 'amount_up' ELSE 'amount_down' END, COUNT(*),
+                       SUM(nf - of)
+                  FROM t WHERE field_id = %(fa)s GROUP BY res_id HAVING SUM(nf - of) <> 0
                 UNION ALL
-                SELECT CASE WHEN (b.sequence, b.id) > (a.sequence, a.id) THEN 'stage_up'
-                            ELSE 'stage_down' END, 1
+                SELECT t.res_id, CASE WHEN (b.sequence, b.id) > (a.sequence, a.id) THEN 'stage_up'
+                                      ELSE 'stage_down' END, 1, 0.0
                   FROM t JOIN crm_stage a ON a.id = t.oi JOIN crm_stage b ON b.id = t.ni
                  WHERE field_id = %(fs)s AND t.oi <> t.ni
                 UNION ALL
-                SELECT 'new', 1 FROM crm_lead
+                SELECT id, 'new', 1, 0.0 FROM crm_lead
                  WHERE type = 'opportunity' AND COALESCE(date_conversion, create_date) >= %(start)s
                    AND COALESCE(date_conversion, create_date) < %(stop)s
-            ) c WHERE kind IS NOT NULL GROUP BY kind
+            )
+            SELECT c.res_id, c.kind, c.n, c.delta, l.user_id, l.team_id, tm.region_id,
+                   l.expected_revenue_company
+              FROM c JOIN crm_lead l ON l.id = c.res_id LEFT JOIN crm_team tm ON tm.id = l.team_id
             """,
             {
                 "start": start,
@@ -1030,11 +1032,16 @@ def bench_pipeline_inspection(env, measure, scale):
                 "fs": field("crm.lead", "stage_id").id,
             },
         )
-        return {kind: (count, moves) for kind, count, moves in env.cr.fetchall()}
+        result = {}
+        for _lead, kind, moves, *_rest in env.cr.fetchall():
+            count, total = result.get(kind, (0, 0))
+            result[kind] = (count + 1, total + moves)
+        return result
 
     first = sql_leads(env, sellers, team, total // 10, this_month())
     sql_tracking(env, first, start, 7)
     env.cr.execute("ANALYZE crm_lead; ANALYZE mail_message; ANALYZE mail_tracking_value")
+    ours()  # warm the registry's caches (fields, groups, the action): the two sizes compare like for like
     small = best_of(1, measure, ours)
     rest = sql_leads(env, sellers, team, total - total // 10, this_month(), offset=total)
     sql_tracking(env, rest, start, 7)

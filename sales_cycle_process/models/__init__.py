@@ -45,4 +45,3 @@ from . import scp_sales_region
 from . import crm_team_forecast
 from . import scp_forecast_adjustment
 from . import scp_forecast_hierarchy
-from . import scp_pipeline_change

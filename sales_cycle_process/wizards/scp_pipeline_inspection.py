@@ -301,11 +301,46 @@ class ScpPipelineChange(models.TransientModel):
     _description = "Pipeline Change"
     _order = "kind, user_id, id"
     _rec_name = "lead_id"
+    # The table is made by init() without foreign keys: rows are written by one INSERT ... SELECT, and ten
+    # foreign-key triggers per row would cost 4 times the query itself (make bench). The rows live as long
+    # as a wizard's (the transient vacuum); a deal deleted meanwhile shows as a missing record.
+    _auto = False
+    _log_access = True
 
-    inspection_id = fields.Many2one("scp.pipeline.inspection", required=True, ondelete="cascade", index=True)
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS scp_pipeline_change (
+                id SERIAL PRIMARY KEY,
+                inspection_id INTEGER NOT NULL,
+                date_from DATE,
+                date_to DATE,
+                lead_id INTEGER,
+                user_id INTEGER,
+                team_id INTEGER,
+                region_id INTEGER,
+                company_id INTEGER,
+                kind VARCHAR NOT NULL,
+                moves INTEGER,
+                amount NUMERIC,
+                change NUMERIC,
+                stage_from_id INTEGER,
+                stage_to_id INTEGER,
+                date_deadline DATE,
+                create_uid INTEGER,
+                create_date TIMESTAMP,
+                write_uid INTEGER,
+                write_date TIMESTAMP
+            );
+            CREATE INDEX IF NOT EXISTS scp_pipeline_change_inspection_id_index
+                ON scp_pipeline_change (inspection_id);
+            """
+        )
+
+    inspection_id = fields.Many2one("scp.pipeline.inspection", required=True, index=True)
     date_from = fields.Date(string="From", readonly=True)
     date_to = fields.Date(string="To", readonly=True)
-    lead_id = fields.Many2one("crm.lead", string="Deal", readonly=True, ondelete="cascade")
+    lead_id = fields.Many2one("crm.lead", string="Deal", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     region_id = fields.Many2one("scp.sales.region", string="Region", readonly=True)
@@ -324,7 +359,6 @@ class ScpPipelineChange(models.TransientModel):
         help="The deal's expected revenue today, in the company currency.",
     )
     change = fields.Monetary(
-        string="Change",
         readonly=True,
         help="Amount up/down: the change of the expected revenue over the period; into/out of commit: the "
         "committed amount added or taken out (company currency).",
