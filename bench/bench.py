@@ -245,6 +245,63 @@ def sql_leads(env, users, team, count, first, won=False, offset=0):
     return ids
 
 
+def sql_tracking(env, leads, start, days):
+    """One chatter message per deal, dated over ``days`` days from ``start`` (UTC), with tracked changes as
+    Odoo writes them: every 3rd deal its expected closing moved (2 later for 1 earlier), every 4th its
+    expected revenue (up or down), every 5th its stage (to the next or the previous one)."""
+    cr = env.cr
+    field = env["ir.model.fields"]._get
+    stages = env["crm.stage"].search([], order="sequence, id").ids
+    cr.execute(
+        """
+        INSERT INTO mail_message (model, res_id, message_type, date, create_date, write_date, create_uid,
+                                  write_uid)
+        SELECT 'crm.lead', l.id, 'notification',
+               %(start)s::timestamp + ((l.id %% (%(days)s * 24)) * interval '1 hour'), now(), now(), 1, 1
+          FROM unnest(%(leads)s::int[]) l(id)
+        RETURNING id, res_id
+        """,
+        {"start": start, "days": days, "leads": leads},
+    )
+    rows = cr.fetchall()
+    messages, deals = [row[0] for row in rows], [row[1] for row in rows]
+    cr.execute(
+        """
+        INSERT INTO mail_tracking_value (field_id, mail_message_id, old_value_datetime, new_value_datetime,
+                                         create_date, write_date, create_uid, write_uid)
+        SELECT %(f)s, m, DATE '2027-01-01' + (d %% 60) * interval '1 day',
+               DATE '2027-01-01' + (d %% 60 + CASE WHEN d %% 9 = 0 THEN -7 ELSE 14 END) * interval '1 day',
+               now(), now(), 1, 1
+          FROM unnest(%(m)s::int[], %(d)s::int[]) t(m, d) WHERE d %% 3 = 0
+        """,
+        {"f": field("crm.lead", "date_deadline").id, "m": messages, "d": deals},
+    )
+    cr.execute(
+        """
+        INSERT INTO mail_tracking_value (field_id, mail_message_id, old_value_float, new_value_float,
+                                         create_date, write_date, create_uid, write_uid)
+        SELECT %(f)s, m, 1000 + (d %% 97) * 250,
+               1000 + (d %% 97) * 250 + CASE WHEN d %% 8 = 0 THEN -500 ELSE 750 END,
+               now(), now(), 1, 1
+          FROM unnest(%(m)s::int[], %(d)s::int[]) t(m, d) WHERE d %% 4 = 0
+        """,
+        {"f": field("crm.lead", "expected_revenue").id, "m": messages, "d": deals},
+    )
+    cr.execute(
+        """
+        INSERT INTO mail_tracking_value (field_id, mail_message_id, old_value_integer, new_value_integer,
+                                         create_date, write_date, create_uid, write_uid)
+        SELECT %(f)s, m, (%(s)s::int[])[1 + d %% (cardinality(%(s)s::int[]) - 1)],
+               (%(s)s::int[])[1 + (d + CASE WHEN d %% 10 = 0 THEN -1 ELSE 1 END + cardinality(%(s)s::int[]))
+                                   %% (cardinality(%(s)s::int[]) - 1)],
+               now(), now(), 1, 1
+          FROM unnest(%(m)s::int[], %(d)s::int[]) t(m, d) WHERE d %% 5 = 0
+        """,
+        {"f": field("crm.lead", "stage_id").id, "m": messages, "d": deals, "s": stages},
+    )
+    env.invalidate_all()
+
+
 def this_month():
     return date.today().replace(day=1)
 
@@ -1167,6 +1224,107 @@ def bench_ladder_calibration(env, measure, scale):
         "ok": same,
         "detail": f"{total} deals, {len(mine['value'])} stages; queries {small['queries']} at 1/10, "
         f"{mine['queries']} at full; counts {'equal' if same else 'DIFFER'}; "
+        f"{mine['seconds'] * 1000:.0f}ms vs {base['seconds'] * 1000:.0f}ms",
+    }
+
+
+@job("pipeline inspection, 100,000 deals", goal_ratio=2.0)
+def bench_pipeline_inspection(env, measure, scale):
+    """The pipeline inspection of the last 7 days (issue 15: new, won, lost, pushed out, pulled in, amount and
+    stage up/down, into/out of commit), as a sales manager sees it: ``scp.pipeline.inspection._scp_fill``
+    (one INSERT ... SELECT from the tracking values) against a raw SQL counting the same changes per kind
+    over the same tables. Queries constant at 1/10 of the deals and at all of them."""
+    total = max(1000, round(100000 * scale))
+    today = date.today()
+    start = today - timedelta(days=7)
+    sellers = sql_users(env, 50, "Inspection Seller")
+    team = sql_team(env, sellers, "Inspection team")
+    field = env["ir.model.fields"]._get
+    # as a sales manager (everybody's deals); the superuser is no salesperson
+    Inspection = env["scp.pipeline.inspection"].with_user(env.ref("base.user_admin"))
+
+    def ours():
+        env.invalidate_all()  # every run starts from the same (cold record cache) state, at both sizes
+        inspection = Inspection.create({"date_from": start, "date_to": today})
+        inspection._scp_fill()
+        env.cr.execute(
+            "SELECT kind, COUNT(*), SUM(moves) FROM scp_pipeline_change"
+            " WHERE inspection_id = %s GROUP BY kind",
+            [inspection.id],
+        )
+        return {kind: (count, moves) for kind, count, moves in env.cr.fetchall()}
+
+    def raw():
+        # the same rows (deal, kind, how often, by how much, salesperson, team, region) read by one SELECT
+        env.cr.execute(
+            """
+            WITH t AS (
+                SELECT m.res_id, tv.field_id, m.date, tv.id, tv.old_value_datetime AS od,
+                       tv.new_value_datetime AS nd, tv.old_value_float AS of, tv.new_value_float AS nf,
+                       tv.old_value_integer AS oi, tv.new_value_integer AS ni
+                  FROM mail_tracking_value tv JOIN mail_message m ON m.id = tv.mail_message_id
+                 WHERE m.model = 'crm.lead' AND m.date >= %(start)s AND m.date < %(stop)s
+                   AND tv.field_id IN (%(fd)s, %(fa)s, %(fs)s)
+            ),
+            c AS (
+                SELECT res_id, 'pushed_out' AS kind, SUM((nd > od)::int) AS n, 0.0 AS delta
+                  FROM t WHERE field_id = %(fd)s GROUP BY res_id HAVING SUM((nd > od)::int) > 0
+                UNION ALL
+                SELECT res_id, 'pulled_in', SUM((nd < od)::int), 0.0
+                  FROM t WHERE field_id = %(fd)s GROUP BY res_id HAVING SUM((nd < od)::int) > 0
+                UNION ALL
+                SELECT res_id, CASE WHEN SUM(nf - of) > 0 THEN 'amount_up' ELSE 'amount_down' END, COUNT(*),
+                       SUM(nf - of)
+                  FROM t WHERE field_id = %(fa)s GROUP BY res_id HAVING SUM(nf - of) <> 0
+                UNION ALL
+                SELECT t.res_id, CASE WHEN (b.sequence, b.id) > (a.sequence, a.id) THEN 'stage_up'
+                                      ELSE 'stage_down' END, 1, 0.0
+                  FROM t JOIN crm_stage a ON a.id = t.oi JOIN crm_stage b ON b.id = t.ni
+                 WHERE field_id = %(fs)s AND t.oi <> t.ni
+                UNION ALL
+                SELECT id, 'new', 1, 0.0 FROM crm_lead
+                 WHERE type = 'opportunity' AND COALESCE(date_conversion, create_date) >= %(start)s
+                   AND COALESCE(date_conversion, create_date) < %(stop)s
+            )
+            SELECT c.res_id, c.kind, c.n, c.delta, l.user_id, l.team_id, tm.region_id,
+                   l.expected_revenue_company
+              FROM c JOIN crm_lead l ON l.id = c.res_id LEFT JOIN crm_team tm ON tm.id = l.team_id
+            """,
+            {
+                "start": start,
+                "stop": today + timedelta(days=1),
+                "fd": field("crm.lead", "date_deadline").id,
+                "fa": field("crm.lead", "expected_revenue").id,
+                "fs": field("crm.lead", "stage_id").id,
+            },
+        )
+        result = {}
+        for _lead, kind, moves, *_rest in env.cr.fetchall():
+            count, total = result.get(kind, (0, 0))
+            result[kind] = (count + 1, total + moves)
+        return result
+
+    first = sql_leads(env, sellers, team, total // 10, this_month())
+    sql_tracking(env, first, start, 7)
+    env.cr.execute("ANALYZE crm_lead; ANALYZE mail_message; ANALYZE mail_tracking_value")
+    ours()  # warm the registry's caches (fields, groups, the action): the two sizes compare like for like
+    small = best_of(1, measure, ours)
+    rest = sql_leads(env, sellers, team, total - total // 10, this_month(), offset=total)
+    sql_tracking(env, rest, start, 7)
+    env.cr.execute("ANALYZE crm_lead; ANALYZE mail_message; ANALYZE mail_tracking_value")
+    env.invalidate_all()
+    mine = best_of(3, measure, ours)
+    base = best_of(3, measure, raw)
+    kinds = {kind: value for kind, value in mine["value"].items() if kind in base["value"]}
+    same = kinds == {kind: tuple(value) for kind, value in base["value"].items()}
+    return {
+        "ratio": mine["seconds"] / base["seconds"],
+        "queries": mine["queries"],
+        "peak_mb": mine["peak_mb"],
+        "constant": small["queries"] == mine["queries"],
+        "ok": same,
+        "detail": f"{total} deals, {sum(c for c, _m in mine['value'].values())} changes; queries "
+        f"{small['queries']} at 1/10, {mine['queries']} at full; counts {'equal' if same else 'DIFFER'}; "
         f"{mine['seconds'] * 1000:.0f}ms vs {base['seconds'] * 1000:.0f}ms",
     }
 

@@ -67,6 +67,8 @@
         "views/crm_lead_health_views.xml",
         "security/ladder_calibration_security.xml",
         "views/ladder_calibration_views.xml",
+        "security/forecast_inspection_security.xml",
+        "views/forecast_inspection_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -83,6 +85,7 @@
         "demo/forecast_bias_demo.xml",
         "demo/deal_health_demo.xml",
         "demo/ladder_calibration_demo.xml",
+        "demo/forecast_inspection_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -97,6 +100,7 @@
             "sales_cycle_process/static/tests/tours/qpa_approve_tour.js",
             "sales_cycle_process/static/tests/tours/monday_screen_tour.js",
             "sales_cycle_process/static/tests/tours/forecast_adjustment_tour.js",
+            "sales_cycle_process/static/tests/tours/pipeline_inspection_tour.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

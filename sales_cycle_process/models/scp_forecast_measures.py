@@ -461,53 +461,111 @@ class ScpForecastMeasures(models.AbstractModel):
 
     @api.model
     def _waterfall(self, user, monday):
-        """What entered, left, slipped, grew or shrank in the commit from last week to this week."""
-        commits = self.env["scp.sales.commit"].search(
+        """What entered, left, slipped, grew or shrank in the commit from last week to this week (see
+        ``_waterfalls``)."""
+        return self._waterfalls(user, [monday])[user.id, monday]
+
+    @api.model
+    def _waterfall_steps(self):
+        """The waterfall's steps in order, ``(key, label)``: from last week's commit (``start``) to this
+        week's (``end``), each step a signed amount; ``start`` + the steps = ``end``."""
+        return [
+            ("start", self.env._("Last Week's Commit")),
+            ("entered", self.env._("Added")),
+            ("won", self.env._("Won")),
+            ("slipped_out", self.env._("Slipped Out")),
+            ("dropped", self.env._("Dropped")),
+            ("grew", self.env._("Amount Up")),
+            ("shrank", self.env._("Amount Down")),
+            ("end", self.env._("This Week's Commit")),
+        ]
+
+    @api.model
+    def _waterfalls(self, users, mondays):
+        """The commit waterfall of each salesperson of ``users`` for each Monday of ``mondays``, in a few
+        queries whatever their number: ``{(user_id, monday): {start, entered, won, slipped_out, dropped,
+        grew, shrank, end, left, slipped}}``.
+
+        Last week's commit (``start``) and this week's (``end``): the commit deals of the two current
+        commits. A deal only in this week's is *entered*; a deal only in last week's *left*, split into
+        *won* (won since), *slipped_out* (its expected closing moved later between the two submissions:
+        ``crm.lead._scp_closing_date_moves``) and *dropped* (the rest: lost, back to upside, deleted); a deal
+        in both *grew* or *shrank* by the change of its committed amount. So ``start + entered + won +
+        slipped_out + dropped + grew + shrank = end``, and ``left = won + slipped_out + dropped``.
+        ``slipped``: the amount of the deals still committed whose committed closing date is later than
+        last week's (not a step: they stay in the commit)."""
+        mondays = sorted(set(mondays))
+        weeks = sorted({day for monday in mondays for day in (monday, monday - timedelta(days=7))})
+        keys = ("start", "entered", "won", "slipped_out", "dropped", "grew", "shrank", "end", "left")
+        result = {
+            (user.id, monday): dict.fromkeys((*keys, "slipped"), 0.0) for user in users for monday in mondays
+        }
+        if not users or not mondays:
+            return result
+        Line = self.env["scp.sales.commit.line"]
+        lines = Line.search_fetch(
             [
-                ("user_id", "=", user.id),
-                ("week_start", "in", [monday, monday - timedelta(days=7)]),
+                ("user_id", "in", users.ids),
+                ("week_start", "in", weeks),
                 ("state", "=", "current"),
-            ]
+                ("category", "=", "commit"),
+            ],
+            ["user_id", "week_start", "lead_id", "amount", "date_deadline", "commit_id"],
         )
         # a line whose deal was deleted is its own entry (it matches no line of the other week)
-        now = {
-            line.lead_id.id or f"line-{line.id}": line
-            for c in commits
-            if c.week_start == monday
-            for line in c.line_ids
-            if line.category == "commit"
+        by_week = defaultdict(dict)
+        submitted = {}
+        for line in lines:
+            key = line.lead_id.id or f"line-{line.id}"
+            by_week[line.user_id.id, line.week_start][key] = line
+            submitted[line.user_id.id, line.week_start] = line.commit_id.submitted_on
+        left_ids = {
+            line.lead_id.id
+            for (user_id, monday) in result
+            for key, line in by_week[user_id, monday - timedelta(days=7)].items()
+            if line.lead_id and key not in by_week[user_id, monday]
         }
-        before = {
-            line.lead_id.id or f"line-{line.id}": line
-            for c in commits
-            if c.week_start != monday
-            for line in c.line_ids
-            if line.category == "commit"
-        }
-        result = {
-            "start": sum(line.amount for line in before.values()),
-            "entered": 0.0,
-            "left": 0.0,
-            "slipped": 0.0,
-            "grew": 0.0,
-            "shrank": 0.0,
-        }
-        for lead_id, line in now.items():
-            if lead_id not in before:
-                result["entered"] += line.amount
-                continue
-            old = before[lead_id]
-            delta = line.amount - old.amount
-            if delta > 0:
-                result["grew"] += delta
-            elif delta < 0:
-                result["shrank"] += delta
-            if old.date_deadline and line.date_deadline and line.date_deadline > old.date_deadline:
-                result["slipped"] += line.amount
-        for lead_id, line in before.items():
-            if lead_id not in now:
-                result["left"] -= line.amount
-        result["end"] = sum(line.amount for line in now.values())
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        won = set(Lead.search([("id", "in", list(left_ids)), ("stage_id.is_won", "=", True)]).ids)
+        # slips between the earliest and the latest submission: narrowed per pair below
+        moves = {}
+        if left_ids:
+            times = [time for time in submitted.values() if time]
+            start = min(times) if times else None
+            self.env.cr.execute(
+                self.env["crm.lead"]._scp_closing_date_moves_query(
+                    start, None, sorted(left_ids - won), per_message=True
+                )
+            )
+            for lead_id, moment in self.env.cr.fetchall():
+                moves.setdefault(lead_id, []).append(moment)
+        for (user_id, monday), flow in result.items():
+            now, before = by_week[user_id, monday], by_week[user_id, monday - timedelta(days=7)]
+            since = submitted.get((user_id, monday - timedelta(days=7)))
+            until = submitted.get((user_id, monday)) or fields.Datetime.now()
+            flow["start"] = sum(line.amount for line in before.values())
+            flow["end"] = sum(line.amount for line in now.values())
+            for key, line in now.items():
+                if key not in before:
+                    flow["entered"] += line.amount
+                    continue
+                old = before[key]
+                delta = line.amount - old.amount
+                flow["grew" if delta > 0 else "shrank"] += delta
+                if old.date_deadline and line.date_deadline and line.date_deadline > old.date_deadline:
+                    flow["slipped"] += line.amount
+            for key, line in before.items():
+                if key in now:
+                    continue
+                lead_id = line.lead_id.id
+                if lead_id in won:
+                    step = "won"
+                elif any(since <= moment < until for moment in moves.get(lead_id, ()) if since):
+                    step = "slipped_out"
+                else:
+                    step = "dropped"
+                flow[step] -= line.amount
+                flow["left"] -= line.amount
         return result
 
     @api.model
@@ -1045,3 +1103,33 @@ class ScpForecastMeasures(models.AbstractModel):
         if isinstance(value, date_type):
             return fields.Date.to_string(value)
         return value
+
+    # --- the waterfall of a salesperson's row of the Monday screen --------------------------------------
+    @api.model
+    def get_monday_waterfall(self, user_id, date=None):
+        """The commit waterfall (``_waterfall``) of one salesperson of the Monday screen for the week of
+        ``date`` (default today): ``{name, week_start, currency_id, steps: [{key, label, amount, total}]}``,
+        ``total`` true for last week's and this week's commit, the steps between them adding up.
+
+        Public (the screen calls it), so it checks its caller as ``get_monday_screen`` does: the salesperson
+        must be a member of a team the caller may consolidate; otherwise an ``AccessError``."""
+        teams = self._monday_screen_teams()
+        if isinstance(user_id, bool) or not isinstance(user_id, int):
+            raise UserError(self.env._("Choose a salesperson of the Monday consolidation."))
+        user = (teams.member_ids | teams.user_id).filtered(lambda member: member.id == user_id)
+        if not user:
+            raise AccessError(
+                self.env._("You may see the commit waterfall of the salespeople of your teams only.")
+            )
+        day = sane_date(self.env, date, self.env._("The day of the Monday consolidation")) if date else None
+        monday = week_start(day or fields.Date.context_today(self))
+        flow = self._waterfall(user, monday)
+        return {
+            "name": user.name,
+            "week_start": fields.Date.to_string(monday),
+            "currency_id": self.env.company.currency_id.id,
+            "steps": [
+                {"key": key, "label": label, "amount": flow[key], "total": key in ("start", "end")}
+                for key, label in self._waterfall_steps()
+            ],
+        }

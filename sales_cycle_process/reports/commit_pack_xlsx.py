@@ -144,5 +144,28 @@ class CommitPackXlsx(models.AbstractModel):
         trend.insert_chart("F2", chart)
         # discipline: who has not submitted, per week and team
         self._scp_submission_sheet(workbook, commits, "commit")
+        # the waterfall of each commit: last week's commit, the steps, this week's (they add up)
+        self._scp_waterfall_sheet(workbook, commits, fmt)
         # each rep's forecasting bias, week by week
         self._scp_bias_sheet(workbook, commits, "week")
+
+    def _scp_waterfall_sheet(self, workbook, commits, fmt):
+        """One row per commit and step of ``scp.forecast.measures._waterfall``, computed for all the
+        pack's commits at once."""
+        measures = self.env["scp.forecast.measures"]
+        headers = [self.env._("Week"), self.env._("Salesperson"), self.env._("Step"), self.env._("Amount")]
+        sheet = self._scp_sheet(
+            workbook, self.env._("Waterfall"), headers, [(0, 1, 18), (2, 2, 24), (3, 3, 16)]
+        )
+        flows = measures._waterfalls(commits.user_id, commits.mapped("week_start"))
+        steps = measures._waterfall_steps()
+        row = 0
+        for commit in commits:
+            flow = flows[commit.user_id.id, commit.week_start]
+            for key, label in steps:
+                row += 1
+                sheet.write_datetime(row, 0, commit.week_start, fmt["date"])
+                self._scp_text(sheet, row, 1, commit.user_id.name, blank=False)
+                self._scp_text(sheet, row, 2, label, blank=False)
+                sheet.write_number(row, 3, flow[key], fmt["money"])
+        self._scp_autofilter(sheet, row, len(headers))

@@ -45,3 +45,5 @@ from . import test_i18n_zh_cn
 from . import test_forecast_bias
 from . import test_deal_health
 from . import test_ladder_calibration
+from . import test_forecast_inspection
+from . import test_forecast_inspection_tour

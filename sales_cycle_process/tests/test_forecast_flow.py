@@ -364,7 +364,9 @@ class TestForecastFlow(TransactionCase):
         )
         self.assertEqual(kind, "xlsx")
         book = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertEqual(book.sheetnames, ["Commit", "Checklist", "Trend", "Submission", "Forecasting bias"])
+        self.assertEqual(
+            book.sheetnames, ["Commit", "Checklist", "Trend", "Submission", "Waterfall", "Forecasting bias"]
+        )
         sheet = book["Commit"]
         self.assertEqual(sheet["D1"].value, "Commit (week)")
         self.assertEqual(sheet["D2"].value, 10000)  # week of 2 March

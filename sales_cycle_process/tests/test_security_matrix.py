@@ -85,6 +85,10 @@ MATRIX = {
     # Ladder calibration: a report (SQL view), read only; record rules keep a salesperson to the teams they
     # lead; only a sales manager applies a suggestion (checked by the method)
     "scp.ladder.calibration": dict.fromkeys(EVERY_USER, "r"),
+    # Pipeline inspection: a user asks for a period (their own, a global rule); its rows are filled by the
+    # server (SQL) and only read
+    "scp.pipeline.inspection": dict.fromkeys(EVERY_USER, "rwc"),
+    "scp.pipeline.change": dict.fromkeys(EVERY_USER, "r"),
 }
 
 

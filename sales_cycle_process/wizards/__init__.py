@@ -7,3 +7,4 @@ from . import scp_ladder_settings_wizard
 from . import comment_wizard_qpa
 from . import sale_order_discount_qpa
 from . import scp_commit_override_wizard
+from . import scp_pipeline_inspection

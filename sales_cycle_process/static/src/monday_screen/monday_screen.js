@@ -30,6 +30,7 @@ export class MondayScreen extends Component {
             date: past.date || false,
             teamIds: past.teamIds || null,
             screen: null,
+            waterfall: null,
         });
         useSetupAction({
             getLocalState: () => ({ date: this.state.date, teamIds: this.state.teamIds }),
@@ -43,6 +44,7 @@ export class MondayScreen extends Component {
             team_ids: this.state.teamIds,
         });
         this.state.date = this.state.screen.date;
+        this.state.waterfall = null;
     }
 
     // --- filters ---------------------------------------------------------------------------------------
@@ -153,6 +155,46 @@ export class MondayScreen extends Component {
             res_id: row.commit_id,
             views: [[false, "form"]],
             target: "current",
+        });
+    }
+
+    // --- the commit waterfall of a salesperson (scp.forecast.measures.get_monday_waterfall) -------------
+    async showWaterfall(row) {
+        this.state.waterfall = await this.orm.call("scp.forecast.measures", "get_monday_waterfall", [], {
+            user_id: row.user_id,
+            date: this.state.date || false,
+        });
+    }
+
+    closeWaterfall() {
+        this.state.waterfall = null;
+    }
+
+    formatAmount(amount) {
+        return formatMonetary(amount, {
+            currencyId: this.state.waterfall.currency_id,
+            digits: [16, 0],
+        });
+    }
+
+    // a step's bar: where it starts and how wide it is, in % of the largest running total
+    waterfallBars() {
+        const steps = this.state.waterfall.steps;
+        let running = 0;
+        const spans = steps.map((step) => {
+            const from = step.total ? 0 : running;
+            running = step.total ? step.amount : running + step.amount;
+            return [Math.min(from, running), Math.max(from, running)];
+        });
+        const top = Math.max(1, ...spans.map(([, high]) => high));
+        return steps.map((step, index) => {
+            const [low, high] = spans[index];
+            const colour = step.total ? "bg-primary" : step.amount < 0 ? "bg-danger" : "bg-success";
+            return {
+                ...step,
+                colour,
+                style: `height: 1rem; margin-left: ${(100 * low) / top}%; width: ${Math.max(0.5, (100 * (high - low)) / top)}%;`,
+            };
         });
     }
 }
