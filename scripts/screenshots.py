@@ -287,6 +287,31 @@ def screens(odoo):
             ".o_scp_monday_table tbody tr.o_scp_monday_row_team",
             [],
         ),
+        (
+            "monday_waterfall.png",
+            f"/odoo/action-{MODULE}.scp_forecast_monday_screen_action",
+            ".o_scp_monday_table .o_scp_monday_waterfall_button",
+            [(".o_scp_monday_waterfall_button", "")],
+        ),
+        (
+            "pipeline_inspection.png",
+            f"/odoo/action-{MODULE}.scp_pipeline_inspection_action_default",
+            ".o_list_view .o_group_name",
+            [(".o_list_view .o_group_name", "Pushed Out"), (".o_list_view .o_group_name", "Amount Up")],
+        ),
+        (
+            "ladder_calibration.png",
+            f"/odoo/action-{MODULE}.scp_ladder_calibration_action",
+            ".o_graph_renderer canvas",
+            [],
+        ),
+        # the stale demo deals sit in crm's Sales team
+        (
+            "deal_health_kanban.png",
+            f"/odoo/{ref('team_sales_department', 'sales_team')}/action-crm.crm_case_form_view_salesteams_opportunity",
+            ".o_kanban_record",
+            [],
+        ),
     ]
 
 
