@@ -101,6 +101,7 @@
             "sales_cycle_process/static/tests/tours/monday_screen_tour.js",
             "sales_cycle_process/static/tests/tours/forecast_adjustment_tour.js",
             "sales_cycle_process/static/tests/tours/pipeline_inspection_tour.js",
+            "sales_cycle_process/static/tests/tours/no_surprises_tour.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

@@ -47,3 +47,4 @@ from . import test_deal_health
 from . import test_ladder_calibration
 from . import test_forecast_inspection
 from . import test_forecast_inspection_tour
+from . import test_no_surprises_tour
