@@ -397,7 +397,8 @@ cmd_test_dist() {
   local want; want=$(cat requirements-odoo.txt | sha1sum | cut -c1-40)
   if [ "$(cat "$wheelhouse/.scp-requirements" 2>/dev/null)" != "$want" ]; then
     say "Filling $wheelhouse with the wheels of Odoo's requirements (once) ..."
-    "$VENV/bin/pip" wheel "${pipq[@]}" --wheel-dir "$wheelhouse" pip setuptools wheel -r requirements-odoo.txt >>"$log" 2>&1 \
+    # (pip wheel has no --no-compile)
+    "$VENV/bin/pip" wheel -q --disable-pip-version-check --wheel-dir "$wheelhouse" pip setuptools wheel -r requirements-odoo.txt >>"$log" 2>&1 \
       || { tail -n 30 "$log" >&2; die "could not fetch Odoo's requirements (log: $log)"; }
     echo "$want" >"$wheelhouse/.scp-requirements"
   fi
