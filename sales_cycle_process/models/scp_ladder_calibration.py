@@ -391,18 +391,20 @@ class ScpLadderCalibration(models.Model):
                             "ladder_close_score": score if outcome != "open" else 0.0,
                         }
                     )
-                    months = 1 + number % 12
+                    # created 3 to 12 months ago, closed 20 days later: the history ends before the
+                    # weeks the demo's commits, bookings and bias read
+                    months = 3 + number % 10
                     dates.append((today - relativedelta(months=months, days=number % 25), outcome != "open"))
         leads = Lead.create(vals_list)
         # they met the entry criteria of every stage they are in, as a deal moved there by the gate has
         leads.criterion_check_ids.filtered("stage_reached").write({"is_done": True})
         self.env.flush_all()
-        # the past: created months ago, closed a few weeks later
+        # the past: created months ago, closed three weeks later
         self.env.cr.execute(
             """
             UPDATE crm_lead l
                SET create_date = v.created, date_open = v.created,
-                   date_closed = CASE WHEN v.closed THEN v.created + interval '40 days' END
+                   date_closed = CASE WHEN v.closed THEN v.created + interval '20 days' END
               FROM unnest(%s::int[], %s::timestamp[], %s::bool[]) AS v(id, created, closed)
              WHERE l.id = v.id
             """,

@@ -19,9 +19,8 @@ registry.category("web_tour.tours").add("scp_ladder_gate_tour", {
             trigger: ".modal:contains('cannot move up to Met with customer'):contains('Lead followed up')",
         },
         {
-            content: "Close the messages (the warning and the refusal)",
-            trigger: ".o_dialog:last .modal-footer .btn-primary",
-            run: "click",
+            content: "The form's warning is a notification, the refusal a dialog: close it",
+            trigger: ".o_notification:contains('Entry criteria not met')",
         },
         {
             trigger: ".o_dialog:last .modal-footer .btn-primary",
