@@ -308,7 +308,8 @@ def screens(odoo):
         # the stale demo deals sit in crm's Sales team
         (
             "deal_health_kanban.png",
-            f"/odoo/{ref('team_sales_department', 'sales_team')}/action-crm.crm_case_form_view_salesteams_opportunity",
+            f"/odoo/{ref('team_sales_department', 'sales_team')}"
+            "/action-crm.crm_case_form_view_salesteams_opportunity",
             ".o_kanban_record",
             [],
         ),
