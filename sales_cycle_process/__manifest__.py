@@ -4,7 +4,7 @@
     "name": "Sales Cycle Process",
     "summary": "A B2B equipment vendor's sales playbook in CRM and Sales: stage ladder, "
     "cadences, quote price approval, after-sales follow-up, commit and forecast",
-    "version": "18.0.4.0.0",
+    "version": "18.0.5.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/sales-cycle-process/sales_cycle_process",
     "author": "sales_cycle_process contributors",
