@@ -2,6 +2,7 @@
 from . import mail_activity
 from . import sale_order_company_amount
 from . import crm_stage_ladder
+from . import crm_lead_server_fields
 from . import crm_lead_ladder
 from . import scp_stage_criterion
 from . import scp_lead_criterion_check

@@ -4,7 +4,6 @@ ladder's probability and Odoo's predictive score at that moment (Odoo overwrites
 a deal is won or lost, so the score it had while open would otherwise be gone)."""
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 CALIBRATION_FIELDS = frozenset(
     {"ladder_reached_stage_id", "ladder_close_stage_id", "ladder_close_nominal", "ladder_close_score"}
@@ -45,25 +44,23 @@ class CrmLead(models.Model):
     )
 
     @api.model
-    def _calibration_check_client(self, fnames):
-        if not self.env.su and CALIBRATION_FIELDS & set(fnames):
-            raise AccessError(
-                self.env._(
-                    "The highest stage a deal reached and its figures at closing are recorded by the "
-                    "server when the deal moves; they cannot be set by hand."
-                )
-            )
+    def _scp_server_fields(self):
+        fields_messages = super()._scp_server_fields()
+        message = self.env._(
+            "The highest stage a deal reached and its figures at closing are recorded by the "
+            "server when the deal moves; they cannot be set by hand."
+        )
+        fields_messages.update(dict.fromkeys(CALIBRATION_FIELDS, message))
+        return fields_messages
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._calibration_check_client(vals)
         leads = super().create(vals_list)
         leads._calibration_note_reached()
         return leads
 
     def write(self, vals):
-        self._calibration_check_client(vals)
+        vals = self._scp_refuse_client_write(vals)
         closing = self._calibration_closing(vals)
         before = {lead.id: (lead.stage_id, lead.automated_probability) for lead in closing}
         res = super().write(vals)

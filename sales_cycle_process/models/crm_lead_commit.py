@@ -174,22 +174,16 @@ class CrmLead(models.Model):
         }
 
     # --- the override: a manager's decision, written by the server only ----------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            forged = {name for vals in vals_list for name in COMMIT_OVERRIDE_FIELDS & set(vals) if vals[name]}
-            if forged:
-                raise AccessError(self._commit_override_refusal())
-        return super().create(vals_list)
+    @api.model
+    def _scp_server_fields(self):
+        fields_messages = super()._scp_server_fields()
+        fields_messages.update(dict.fromkeys(COMMIT_OVERRIDE_FIELDS, self._commit_override_refusal()))
+        return fields_messages
 
     def write(self, vals):
-        if not self.env.su and COMMIT_OVERRIDE_FIELDS & set(vals):
-            # nothing to set, nothing to clear: a client re-sending empty values changes nothing
-            if any(vals[name] for name in COMMIT_OVERRIDE_FIELDS & set(vals)) or any(
-                self.mapped("commit_override")
-            ):
-                raise AccessError(self._commit_override_refusal())
-            vals = {name: value for name, value in vals.items() if name not in COMMIT_OVERRIDE_FIELDS}
+        # the server's fields first (models/crm_lead_server_fields.py): the override is cleared below
+        # when the deal changes stage, whatever a client re-sends
+        vals = self._scp_refuse_client_write(vals)
         movers = self.browse()
         if vals.get("stage_id") and not COMMIT_OVERRIDE_FIELDS & set(vals):
             movers = self.filtered(lambda lead: lead.commit_override and lead.stage_id.id != vals["stage_id"])

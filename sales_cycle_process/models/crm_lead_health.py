@@ -263,21 +263,12 @@ class CrmLead(models.Model):
     # ========================================================================================
     # What a client may send
     # ========================================================================================
-    def _health_check_client_vals(self, vals):
-        if not self.env.su and HEALTH_FIELDS & set(vals):
-            raise UserError(
-                self.env._(
-                    "A deal's health (days in stage, slips, days without contact, overdue next step, "
-                    "stale) is computed by the server from its history: it cannot be set."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._health_check_client_vals(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._health_check_client_vals(vals)
-        return super().write(vals)
+    @api.model
+    def _scp_server_fields(self):
+        fields_messages = super()._scp_server_fields()
+        message = self.env._(
+            "A deal's health (days in stage, slips, days without contact, overdue next step, "
+            "stale) is computed by the server from its history: it cannot be set."
+        )
+        fields_messages.update(dict.fromkeys(HEALTH_FIELDS, message))
+        return fields_messages

@@ -238,7 +238,7 @@ class CrmLead(models.Model):
         trusted = self.env.su
         sent_probabilities = []
         if not trusted:
-            self._ladder_check_client_create(vals_list)
+            self._scp_refuse_client_create(vals_list)
             sent_probabilities = [
                 {fname: vals[fname] for fname in LADDER_PROBABILITY_FIELDS & set(vals)} for vals in vals_list
             ]
@@ -255,16 +255,21 @@ class CrmLead(models.Model):
     def write(self, vals):
         trusted = self.env.su
         if not trusted:
+            # the server's fields first (models/crm_lead_server_fields.py), before the logic below reads vals
+            vals = self._scp_refuse_client_write(vals)
             self._ladder_check_client_write(vals)
-            # what is left of them re-sends the current values: the server keeps deciding them
-            vals = {fname: value for fname, value in vals.items() if fname not in SERVER_FIELDS}
         new_stage = False
         movers = self.browse()
         if vals.get("stage_id"):
             new_stage = self.env["crm.stage"].browse(vals["stage_id"])
             movers = self.filtered(lambda lead: lead.stage_id != new_stage)
-            if movers and "probability_override" not in vals:
-                vals = dict(vals, probability_override=False, probability_override_reason=False)
+            overridden = (
+                movers.filtered("probability_override") if "probability_override" not in vals else None
+            )
+            if overridden:
+                # a manager's override ends with the stage: the server's own write (a client never writes
+                # these fields, models/crm_lead_server_fields.py)
+                overridden.sudo().write({"probability_override": False, "probability_override_reason": False})
             # No context key skips the gate: only the superuser does, i.e. the addon's own code
             # (the manager's Force Stage wizard calls _ladder_force_stage after its check).
             if movers and not trusted:
@@ -311,34 +316,17 @@ class CrmLead(models.Model):
             "and a reason."
         )
 
-    def _ladder_same_value(self, fname, value):
-        """Whether every deal of ``self`` already holds ``value`` (as a client sends it) in ``fname``."""
-        field = self._fields[fname]
-        for lead in self:
-            current = lead[fname]
-            if field.type == "many2one":
-                same = current.id == (value or False)
-            elif field.type == "boolean":
-                same = bool(current) == bool(value)
-            else:
-                same = (current or False) == (value or False)
-            if not same:
-                return False
-        return True
-
     @api.model
-    def _ladder_check_client_create(self, vals_list):
-        for vals in vals_list:
-            for fname in sorted(SERVER_FIELDS & set(vals)):
-                if vals[fname]:
-                    raise UserError(self._ladder_protected_field_message(fname))
+    def _scp_server_fields(self):
+        fields_messages = super()._scp_server_fields()
+        fields_messages.update(
+            {fname: self._ladder_protected_field_message(fname) for fname in SERVER_FIELDS}
+        )
+        return fields_messages
 
     def _ladder_check_client_write(self, vals):
-        """Refuse the values a user may not set by editing a deal (by any client): the engineering
-        review, a manager's override, and on ladder teams a probability other than the stage's."""
-        for fname in sorted(SERVER_FIELDS & set(vals)):
-            if not self._ladder_same_value(fname, vals[fname]):
-                raise UserError(self._ladder_protected_field_message(fname))
+        """Refuse a probability other than the stage's on ladder teams, by any client (the engineering review,
+        a manager's override and the company amounts are the server's fields: ``_scp_server_fields``)."""
         probability_fields = sorted(LADDER_PROBABILITY_FIELDS & set(vals))
         if not probability_fields:
             return

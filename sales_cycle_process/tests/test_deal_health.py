@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..models.scp_health_digest import ScpHealthDigest
@@ -251,13 +251,15 @@ class TestDealHealth(TransactionCase):
     def test_salesperson_cannot_set_limits_or_figures(self):
         with self.assertRaises(AccessError):
             self.stage.with_user(self.rep).write({"health_max_slips": 99})
-        with self.assertRaises(UserError):
-            self.deal_a.with_user(self.rep).write({"health_stale": False})
-        with self.assertRaises(UserError):
+        # any value other than the deal's own is refused (models/crm_lead_server_fields.py)
+        with self.assertRaises(AccessError):
+            self.deal_a.with_user(self.rep).write({"health_days_in_stage": 9999})
+        with self.assertRaises(AccessError):
             self.deal_a.with_user(self.rep).write({"health_slip_count": 0, "name": "Renamed"})
-        with self.assertRaises(UserError):
+        self.assertNotEqual(self.deal_a.name, "Renamed", "nothing of the refused write is kept")
+        with self.assertRaises(AccessError):
             self.env["crm.lead"].with_user(self.rep).create(
-                {"name": "Fresh", "type": "opportunity", "health_days_without_contact": 0}
+                {"name": "Fresh", "type": "opportunity", "health_days_without_contact": 5}
             )
         with self.assertRaises(AccessError):
             self.env["scp.health.digest"].with_user(self.rep).search([])

@@ -267,6 +267,21 @@ class TestCommitChecklist(TransactionCase):
         self.assertTrue(self.robot.with_user(self.leader).commit_can_override)
         self.assertFalse(self.robot.with_user(self.other_leader).commit_can_override)
 
+    def test_a_client_re_sending_the_override_does_not_keep_it_past_a_stage_move(self):
+        self._override(self.robot, self.manager)
+        # the form re-sends what it shows: the same override, the same reason, with the new stage
+        self.robot.with_user(self.alice).write(
+            {
+                "stage_id": self.stage_other.id,
+                "commit_override": True,
+                "commit_override_reason": self.robot.commit_override_reason,
+            }
+        )
+        self.assertFalse(self.robot.commit_override, "the stage move clears the override all the same")
+        self.assertEqual(self.robot.commit_status, "incomplete")
+        with self.assertRaises(AccessError):
+            self.robot.with_user(self.alice).write({"commit_override": True})
+
     def test_the_override_needs_a_reason(self):
         for reason in ("", "   "):
             wizard = (

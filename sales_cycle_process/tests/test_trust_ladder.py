@@ -523,8 +523,8 @@ class TestTrustLadderRpc(JsonRpcAttackMixin, HttpCase):
                 skip,
                 "UserError",
             ),
-            ("write", [lead_ids, {"engineering_review_done": True}], skip, "UserError"),
-            ("write", [lead_ids, {"probability": 95, "probability_override": True}], skip, "UserError"),
+            ("write", [lead_ids, {"engineering_review_done": True}], skip, "AccessError"),
+            ("write", [lead_ids, {"probability": 95, "probability_override": True}], skip, "AccessError"),
             ("_ladder_force_stage", [lead_ids, self.proposal.id, "RPC"], {}, "AccessError"),
         ]
         for method, args, kwargs, error_class in attacks:
