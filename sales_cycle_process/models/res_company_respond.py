@@ -29,7 +29,7 @@ class ResCompany(models.Model):
         "company_id",
         "source_id",
         string="Response Channels",
-        default=_default_respond_source_ids,
+        default=lambda self: self._default_respond_source_ids(),
         help="A lead created with one of these sources is a customer response: the sales admin gets a "
         "“Respond to customer” activity and the sales manager is advised.",
     )
