@@ -69,6 +69,9 @@
         "views/ladder_calibration_views.xml",
         "security/forecast_inspection_security.xml",
         "views/forecast_inspection_views.xml",
+        # flowchart: customer responses, AE calls and visits, proposal and quote (#18, items 1-3)
+        "data/flowchart_respond_data.xml",
+        "views/flowchart_respond_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -86,6 +89,7 @@
         "demo/deal_health_demo.xml",
         "demo/ladder_calibration_demo.xml",
         "demo/forecast_inspection_demo.xml",
+        "demo/flowchart_respond_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -57,3 +57,9 @@ from . import res_config_settings_health
 from . import scp_health_digest
 from . import crm_lead_calibration
 from . import scp_ladder_calibration
+
+# flowchart: customer responses, AE calls and visits, proposal and quote (issue #18, items 1-3)
+from . import res_company_respond
+from . import res_config_settings_respond
+from . import crm_lead_respond
+from . import sale_order_respond

@@ -97,6 +97,8 @@ class MailActivity(models.Model):
         activities = super().create(vals_list)
         if not self.env.su:
             self.env["crm.lead"]._ladder_check_review_assignees(activities)
+            # flowchart (#18, items 1-3): AE calls and visits are the sales manager's to request
+            self.env["crm.lead"]._respond_check_ae_requests(activities)
         return activities
 
     def write(self, vals):
@@ -106,6 +108,8 @@ class MailActivity(models.Model):
         # reassigning (not moving: merging deals moves their activities) is checked
         if not self.env.su and {"user_id", "activity_type_id"} & set(vals):
             self.env["crm.lead"]._ladder_check_review_assignees(self)
+            # flowchart (#18, items 1-3): AE calls and visits are the sales manager's to request
+            self.env["crm.lead"]._respond_check_ae_requests(self)
         return res
 
     def _action_done(self, feedback=False, attachment_ids=None):
@@ -113,4 +117,6 @@ class MailActivity(models.Model):
         self.env["crm.lead"]._ladder_engineering_reviews_done(self, feedback)
         self.env["scp.cadence.state"]._cadence_activities_done(self, feedback)
         self.env["scp.action.plan.item"]._action_plan_activities_done(self)
+        # flowchart (#18, items 1-3): the AE's report, the technical proposal's document
+        self.env["crm.lead"]._respond_activities_done(self, feedback, attachment_ids)
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

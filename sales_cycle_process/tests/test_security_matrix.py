@@ -47,6 +47,8 @@ MATRIX = {
     "scp.buying.influence": EVERY_USER,
     "scp.probability.override.wizard": {"manager": ALL, "director": ALL},
     "scp.stage.force.wizard": {"manager": ALL, "director": ALL},
+    # the AE request: a team leader is often a salesperson; the wizard's action checks the requester
+    "scp.ae.request.wizard": EVERY_USER,
     "scp.ladder.settings.wizard": {"manager": ALL, "director": ALL},
     "scp.corrective.action": {
         "salesperson": "rwc",
