@@ -169,14 +169,18 @@ class CrmLead(models.Model):
     # ========================================================================================
     # ORM
     # ========================================================================================
+    @api.model
+    def _scp_server_fields(self):
+        fields_messages = super()._scp_server_fields()
+        message = self.env._(
+            "Whether a lead is a customer response and whether a sales manager's visit is suggested are "
+            "decided by the server from the lead's source, amount and Strategic flag: change those instead."
+        )
+        fields_messages.update(dict.fromkeys(RESPOND_SERVER_FIELDS, message))
+        return fields_messages
+
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            # computed from the facts: what a client sends for them is dropped
-            vals_list = [
-                {fname: value for fname, value in vals.items() if fname not in RESPOND_SERVER_FIELDS}
-                for vals in vals_list
-            ]
         leads = super().create(vals_list)
         if not self.env.su:
             leads.filtered("respond_strategic")._respond_check_manager(
@@ -188,7 +192,8 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            vals = {fname: value for fname, value in vals.items() if fname not in RESPOND_SERVER_FIELDS}
+            # computed from the facts (models/crm_lead_server_fields.py): refused or dropped first
+            vals = self._scp_refuse_client_write(vals)
             if "respond_strategic" in vals:
                 self.filtered(
                     lambda lead: lead.respond_strategic != bool(vals["respond_strategic"])

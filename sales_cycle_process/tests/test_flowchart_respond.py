@@ -99,11 +99,16 @@ class TestRespondToCustomer(RespondCase):
         self.assertTrue(respond.user_id.has_group("sales_cycle_process.group_sales_admin"))
 
     def test_a_client_cannot_make_a_lead_a_customer_response(self):
-        # respond_channel is computed from the source: what a client sends for it is dropped
-        lead = self._inbound(user=self.salesperson, source=self.trade_show, respond_channel=True)
+        # respond_channel is computed from the source: a client's other value is refused
+        with self.assertRaises(AccessError):
+            self._inbound(user=self.salesperson, source=self.trade_show, respond_channel=True)
+        lead = self._inbound(user=self.salesperson, source=self.trade_show)
         self.assertFalse(lead.respond_channel)
         self.assertFalse(self._activities(lead, "customer"))
-        lead.with_user(self.salesperson).write({"respond_channel": True})
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesperson).write({"respond_channel": True})
+        # the form re-sending the value it shows changes nothing
+        lead.with_user(self.salesperson).write({"respond_channel": False, "description": "Called back"})
         self.assertFalse(lead.respond_channel)
 
     def test_an_import_of_many_leads_is_planned_in_one_batch(self):
@@ -264,7 +269,8 @@ class TestRespondApplicationEngineer(RespondCase):
         # the salesperson can neither flag the deal strategic nor set the suggestion itself
         with self.assertRaises(AccessError):
             small.with_user(self.salesperson).write({"respond_strategic": True})
-        small.with_user(self.salesperson).write({"respond_sm_visit_suggested": True})
+        with self.assertRaises(AccessError):
+            small.with_user(self.salesperson).write({"respond_sm_visit_suggested": True})
         self.assertFalse(small.respond_sm_visit_suggested)
         # the team leader flags it strategic
         small.with_user(self.leader).write({"respond_strategic": True})
