@@ -380,8 +380,8 @@ class ScpForecastMeasures(models.AbstractModel):
         if not months:
             return {}
         amounts = self._growth_amounts_by_month(users, months)
-        pipelines = {key: values["pipeline"] for key, values in amounts.items()}
-        commits = {key: values["commit"] for key, values in amounts.items()}
+        pipelines = {key: values.get("pipeline", 0.0) for key, values in amounts.items()}
+        commits = {key: values.get("commit", 0.0) for key, values in amounts.items()}
         result = {}
         for uid in users.ids:
             for first in months:
@@ -398,12 +398,12 @@ class ScpForecastMeasures(models.AbstractModel):
     def _growth_amounts_by_month(self, users, months):
         """The amounts ``_growth_by_month`` compares, for each of ``months`` and the month before:
         {(user_id, month): {"pipeline": the month's forecast pipeline, "commit": the latest commit of the
-        month}} (keys only where there is a snapshot), in two queries whatever the number of months."""
+        month}}, each amount only where there is a snapshot, in two queries whatever the number of months."""
         months = sorted(set(months))
         if not months:
             return {}
         wanted = sorted(set(months) | {add_months(first, -1) for first in months})
-        result = defaultdict(lambda: {"pipeline": 0.0, "commit": 0.0})
+        result = defaultdict(dict)
         for forecast in self.env["scp.sales.forecast"].search(
             [("user_id", "in", users.ids), ("month", "in", wanted), ("state", "=", "current")]
         ):

@@ -307,7 +307,7 @@ class ForecastPackXlsx(models.AbstractModel):
         """Month-on-month growth of the printed salespeople's pipeline (their forecasts' pipeline) and
         commit (the latest commit of each month), all together, against the lines of the Settings' growth
         band (at least, good from). Returns ``{month: (pipeline growth, commit growth)}`` in percent
-        (``None`` without a month before to compare with)."""
+        (``None`` without both months to compare)."""
         bands = self.env["scp.forecast.measures"]._bands(company)
         amounts = self.env["scp.forecast.measures"]._growth_amounts_by_month(users, months)
         headers = [
@@ -322,7 +322,10 @@ class ForecastPackXlsx(models.AbstractModel):
         sheet = self._scp_sheet(workbook, self.env._("Growth"), headers, [(0, 0, 12), (1, 6, 16)])
 
         def total(month, key):
-            return sum(amounts.get((uid, month), {}).get(key, 0.0) for uid in users.ids)
+            """The month's amount of the salespeople, None when none of them has a snapshot for it yet
+            (this month's first commit is not in: no growth, rather than -100 %)."""
+            found = [amounts[uid, month][key] for uid in users.ids if key in amounts.get((uid, month), {})]
+            return sum(found) if found else None
 
         result = {}
         for row, month in enumerate(months, start=1):
@@ -330,8 +333,11 @@ class ForecastPackXlsx(models.AbstractModel):
             growth = []
             for col, key in ((1, "pipeline"), (3, "commit")):
                 now, before = total(month, key), total(add_months(month, -1), key)
-                sheet.write_number(row, col, now, fmt["money"])
-                if before:
+                if now is None:
+                    sheet.write_blank(row, col, None, fmt["money"])
+                else:
+                    sheet.write_number(row, col, now, fmt["money"])
+                if now is not None and before:
                     growth.append(pct(now - before, before))
                     sheet.write_number(row, col + 1, growth[-1] / 100.0, fmt["percent"])
                 else:

@@ -25,7 +25,7 @@ XLSX_FORMATS = {
     "title": {"bold": True, "font_size": 16},
     "subtitle": {"bold": True, "font_size": 12},
     "label": {"bold": True},
-    "note": {"italic": True, "font_color": "#595959"},
+    "note": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
     # the bands' colours (the Monday screen's green, amber and red) in the legend cells
     "legend_success": {"bg_color": "#C6EFCE", "font_color": "#006100", "border": 1},
     "legend_warning": {"bg_color": "#FFEB9C", "font_color": "#9C5700", "border": 1},
@@ -449,6 +449,9 @@ class ScpXlsxReportMixin(models.AbstractModel):
         row = self._scp_band_legend(workbook, sheet, row, kinds, company)
         row += 1
         self._scp_text(sheet, row, 0, self.env._("How to read this"), fmt["subtitle"])
+        # one paragraph across the cover's width (it prints on the cover's page, not beside it)
+        sheet.set_row(row + 1, 64)
+        sheet.merge_range(row + 1, 0, row + 1, 3, "", fmt["note"])
         self._scp_text(sheet, row + 1, 0, cover["how"], fmt["note"])
         return first_figure
 

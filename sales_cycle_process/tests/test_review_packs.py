@@ -396,6 +396,9 @@ class TestReviewPacks(TransactionCase):
         )
         self.assertEqual((set(series[2][2]), set(series[3][2])), ({0.05}, {0.1}))
         sheet = book.book["Growth"]
+        # February has no month before to compare with (no January forecast): blank, not -100 %
+        self.assertEqual(sheet["A2"].value, datetime(2026, 2, 1))
+        self.assertIsNone(sheet["C2"].value)
         self.assertAlmostEqual(sheet["C3"].value, (sheet["B3"].value - sheet["B2"].value) / sheet["B2"].value)
         # forecast + upside against the stretched target, by month and by quarter
         by_month = charts["Forecast + upside vs stretched target, by month"]
