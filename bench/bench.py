@@ -720,8 +720,11 @@ def bench_forecast_hierarchy(env, measure, scale):
 
 
 def xlsx_baseline(sheets):
-    """The raw xlsxwriter ``constant_memory`` write of the given cells: [(name, rows)], where a row is a list
-    of (value, format key) and the value's type picks the writer."""
+    """The raw xlsxwriter ``constant_memory`` write of the given cells: [(name, rows)] or [(name, rows,
+    charts)], where a row is a list of (value, format key) and the value's type picks the writer. Every sheet
+    is print-ready as a review pack's (landscape, one page wide, header row repeated, page header and footer,
+    frozen header, filter); ``charts`` are ``(type, value columns, line columns)`` over the sheet's rows, the
+    line columns a combined dashed line each (the bands' thresholds), with titled and formatted axes."""
     import xlsxwriter
 
     def write():
@@ -733,8 +736,14 @@ def xlsx_baseline(sheets):
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
             None: None,
         }
-        for name, rows in sheets:
+        for name, rows, *extras in sheets:
             sheet = workbook.add_worksheet(name)
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)
+            sheet.repeat_rows(0)
+            sheet.set_header("&LCompany&CPack&RPeriod")
+            sheet.set_footer("&L&A&RPage &P of &N")
+            sheet.freeze_panes(1, 0)
             for row, cells in enumerate(rows):
                 for col, (value, fmt) in enumerate(cells):
                     if isinstance(value, str):
@@ -745,6 +754,35 @@ def xlsx_baseline(sheets):
                         sheet.write_blank(row, col, None, formats[fmt])
                     else:
                         sheet.write_number(row, col, value, formats[fmt])
+            if rows:
+                sheet.autofilter(0, 0, max(len(rows) - 1, 1), len(rows[0]) - 1)
+            for kind, values, lines in extras[0] if extras else ():
+                chart = workbook.add_chart({"type": kind})
+                chart.set_title({"name": name})
+                chart.set_x_axis({"name": "x", "date_axis": True, "num_format": "yyyy-mm-dd"})
+                chart.set_y_axis({"name": "y", "num_format": "#,##0"})
+                last = max(len(rows) - 1, 1)
+                for col in values:
+                    chart.add_series(
+                        {
+                            "name": [name, 0, col],
+                            "categories": [name, 1, 0, last, 0],
+                            "values": [name, 1, col, last, col],
+                        }
+                    )
+                if lines:
+                    line = workbook.add_chart({"type": "line"})
+                    for col in lines:
+                        line.add_series(
+                            {
+                                "name": [name, 0, col],
+                                "categories": [name, 1, 0, last, 0],
+                                "values": [name, 1, col, last, col],
+                                "line": {"dash_type": "dash"},
+                            }
+                        )
+                    chart.combine(line)
+                sheet.insert_chart(len(rows) + 2, 0, chart)
         workbook.close()
         return len(out.getvalue())
 
@@ -851,10 +889,46 @@ def bench_commit_pack(env, measure, scale):
             + [("Yes" if flag else "No", None) for flag in flags]
             for seller, deal, category, amount, prob, deadline, *flags in cr.fetchall()
         ]
-        return [("Commit", commit_rows), ("Checklist", line_rows)]
+        # the review pack's cover, trend (8 weeks) and waterfall (8 steps), with their charts
+        cover_rows = [[("Figure", None), (1.0, "percent"), ("Good", None), ("95 % to 110 %", None)]] * 25
+        trend_rows = [[("Week", None)] * 6] + [
+            [
+                (weeks[0] - timedelta(days=7 * i), "date"),
+                *[
+                    (1000.0, "money"),
+                    (1000.0, "money"),
+                    (1.0, "percent"),
+                    (0.95, "percent"),
+                    (1.1, "percent"),
+                ],
+            ]
+            for i in range(8)
+        ]
+        # the Waterfall sheet (since issue 16): 8 steps per commit, the chart's 8 rows beside the first ones
+        cr.execute(
+            """
+            SELECT p.name, c.week_start FROM scp_sales_commit c JOIN res_users u ON u.id = c.user_id
+              JOIN res_partner p ON p.id = u.partner_id WHERE c.id = ANY(%s) ORDER BY c.week_start, p.name
+            """,
+            (commits.ids,),
+        )
+        waterfall_rows = [[("Week", None), ("Salesperson", None), ("Step", None), ("Amount", None)]]
+        for name, week in cr.fetchall():
+            waterfall_rows += [[(week, "date"), (name, None), ("Step", None), (1000.0, "money")]] * 8
+        for row in range(1, min(9, len(waterfall_rows))):
+            waterfall_rows[row] = (
+                waterfall_rows[row] + [(None, None), ("Step", None)] + [(1000.0, "money")] * 4
+            )
+        return [
+            ("Cover", cover_rows),
+            ("Commit", commit_rows),
+            ("Checklist", line_rows),
+            ("Trend", trend_rows, [("line", [1, 2, 3], [4, 5])]),
+            ("Waterfall", waterfall_rows, [("column", [6, 7, 8, 9], [])]),
+        ]
 
     mine, base, sheets = xlsx_job(env, measure, "report.sales_cycle_process.commit_pack_xlsx", commits, cells)
-    line_rows = sheets[1][1]
+    line_rows = sheets[2][1]
     return {
         "ratio": mine["seconds"] / base["seconds"],
         "queries": mine["queries"],
@@ -948,12 +1022,44 @@ def bench_forecast_pack(env, measure, scale):
             [("Team total", None), (team.name, None), (month, "date")] + [(0.0, "money")] * 13
             for month in months
         ]
-        return [("Forecast", line_rows), ("Measures", measure_rows), ("Attainment", attainment_rows)]
+        # the review pack's cover, coverage (months x salespeople), growth and target sheets, with charts
+        cover_rows = [[("Figure", None), (1.0, "percent"), ("Good", None), ("from 150 %", None)]] * 25
+        coverage_rows = [[("Month", None)] + [("Salesperson", None)] * len(users) + [("Line", None)]] + [
+            [(month, "date")] + [(1.2, "percent")] * len(users) + [(1.5, "percent")] for month in months
+        ]
+        growth_rows = [[("Month", None)] * 7] + [
+            [
+                (month, "date"),
+                (1000.0, "money"),
+                (0.1, "percent"),
+                (1000.0, "money"),
+                (0.1, "percent"),
+                (0.05, "percent"),
+                (0.1, "percent"),
+            ]
+            for month in months
+        ]
+        target_rows = [[("Month", None)] * 4] + [
+            [(month, "date"), (1000.0, "money"), (1000.0, "money"), (1.0, "percent")] for month in months
+        ]
+        return [
+            ("Cover", cover_rows),
+            ("Forecast", line_rows),
+            ("Measures", measure_rows),
+            (
+                "Coverage",
+                coverage_rows,
+                [("column", list(range(1, min(len(users), 20) + 1)), [len(users) + 1])],
+            ),
+            ("Growth", growth_rows, [("column", [2, 4], [5, 6])]),
+            ("Target", target_rows, [("column", [1], [2]), ("column", [1], [2])]),
+            ("Attainment", attainment_rows),
+        ]
 
     mine, base, sheets = xlsx_job(
         env, measure, "report.sales_cycle_process.forecast_pack_xlsx", forecasts, cells
     )
-    line_rows = sheets[0][1]
+    line_rows = sheets[1][1]
     return {
         "ratio": mine["seconds"] / base["seconds"],
         "queries": mine["queries"],

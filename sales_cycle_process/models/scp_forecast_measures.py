@@ -93,6 +93,39 @@ class ScpForecastMeasures(models.AbstractModel):
         return False
 
     @api.model
+    def _band_rules(self, kind, company=None):
+        """The bands of ``_colour`` for ``kind`` as ranges, for the reports that colour cells themselves
+        (the XLSX packs' conditional formats and legends): ``[(colour, low, high)]`` in percent, the first
+        range holding a value giving its colour; ``low``/``high`` are inclusive, ``None`` when open.
+        ``submission`` is the deck's 100 % submission. The same settings and margins as ``_colour``."""
+        bands = self._bands(company)
+        # amber within 10 points outside a good range, as in _colour
+        margin = 10.0
+        if kind in ("accuracy", "linear"):
+            low, high = bands[f"{kind}_min"], bands[f"{kind}_max"]
+            return [("success", low, high), ("warning", low - margin, high + margin), ("danger", None, None)]
+        if kind == "coverage":
+            return [
+                ("success", bands["coverage_min"], None),
+                ("warning", 100.0, None),
+                ("danger", None, None),
+            ]
+        if kind == "growth":
+            return [
+                ("success", bands["growth_good"], None),
+                ("warning", bands["growth_min"], None),
+                ("danger", None, None),
+            ]
+        if kind == "unfulfilled":
+            return [("danger", bands["unfulfilled_max"], None), ("success", None, None)]
+        if kind == "target":
+            low = bands["target_min"]
+            return [("success", low, None), ("warning", low - margin, None), ("danger", None, None)]
+        if kind == "submission":
+            return [("success", 100.0, None), ("danger", None, None)]
+        return []
+
+    @api.model
     def _booking_sources(self, start, stop):
         """What a salesperson booked between two UTC datetimes, the one definition of an actual: won deals
         closed then, and confirmed orders without a deal dated then, in the company currency.
@@ -346,25 +379,9 @@ class ScpForecastMeasures(models.AbstractModel):
         months = sorted(set(months))
         if not months:
             return {}
-        wanted = sorted(set(months) | {add_months(first, -1) for first in months})
-        pipelines = {
-            (forecast.user_id.id, forecast.month): forecast.pipeline_total
-            for forecast in self.env["scp.sales.forecast"].search(
-                [("user_id", "in", users.ids), ("month", "in", wanted), ("state", "=", "current")]
-            )
-        }
-        # the latest commit of each month: the first met in descending weeks
-        commits = {}
-        for commit in self.env["scp.sales.commit"].search(
-            [
-                ("user_id", "in", users.ids),
-                ("week_start", ">=", wanted[0]),
-                ("week_start", "<", add_months(wanted[-1], 1)),
-                ("state", "=", "current"),
-            ],
-            order="week_start desc",
-        ):
-            commits.setdefault((commit.user_id.id, month_start(commit.week_start)), commit.commit_total)
+        amounts = self._growth_amounts_by_month(users, months)
+        pipelines = {key: values.get("pipeline", 0.0) for key, values in amounts.items()}
+        commits = {key: values.get("commit", 0.0) for key, values in amounts.items()}
         result = {}
         for uid in users.ids:
             for first in months:
@@ -376,6 +393,37 @@ class ScpForecastMeasures(models.AbstractModel):
                     "commit": pct(commit_now - commit_before, commit_before),
                 }
         return result
+
+    @api.model
+    def _growth_amounts_by_month(self, users, months):
+        """The amounts ``_growth_by_month`` compares, for each of ``months`` and the month before:
+        {(user_id, month): {"pipeline": the month's forecast pipeline, "commit": the latest commit of the
+        month}}, each amount only where there is a snapshot, in two queries whatever the number of months."""
+        months = sorted(set(months))
+        if not months:
+            return {}
+        wanted = sorted(set(months) | {add_months(first, -1) for first in months})
+        result = defaultdict(dict)
+        for forecast in self.env["scp.sales.forecast"].search(
+            [("user_id", "in", users.ids), ("month", "in", wanted), ("state", "=", "current")]
+        ):
+            result[forecast.user_id.id, forecast.month]["pipeline"] = forecast.pipeline_total
+        # the latest commit of each month: the first met in descending weeks
+        seen = set()
+        for commit in self.env["scp.sales.commit"].search(
+            [
+                ("user_id", "in", users.ids),
+                ("week_start", ">=", wanted[0]),
+                ("week_start", "<", add_months(wanted[-1], 1)),
+                ("state", "=", "current"),
+            ],
+            order="week_start desc",
+        ):
+            key = (commit.user_id.id, month_start(commit.week_start))
+            if key not in seen:
+                seen.add(key)
+                result[key]["commit"] = commit.commit_total
+        return dict(result)
 
     @api.model
     def _unfulfilled(self, users, date_from, date_to, today=None):

@@ -30,10 +30,16 @@ class QpaLogXlsx(models.AbstractModel):
             self.env._("Lead Time (Days)"),
             self.env._("Comment"),
         ]
+        logs = objs.sorted(lambda log: (log.requested_date or fields.Datetime.now(), log.id))
+        requested = [log.requested_date.date() for log in logs if log.requested_date]
+        self._scp_print_title(
+            workbook,
+            self.env._("QPA Log"),
+            " – ".join(dict.fromkeys(str(day) for day in requested[:1] + requested[-1:])),
+        )
         sheet = self._scp_sheet(
             workbook, self.env._("QPA Log"), headers, [(0, 2, 22), (3, 10, 16), (11, 11, 40)]
         )
-        logs = objs.sorted(lambda log: (log.requested_date or fields.Datetime.now(), log.id))
         for row, log in enumerate(self._scp_stream(logs), start=1):
             self._scp_text(sheet, row, 0, log.order_id.name)
             self._scp_text(sheet, row, 1, log.partner_id.display_name)
@@ -49,6 +55,6 @@ class QpaLogXlsx(models.AbstractModel):
             if log.decided_date:
                 sheet.write_datetime(row, 9, log.decided_date, when)
             if log.state in ("approved", "rejected"):
-                sheet.write_number(row, 10, round(log.lead_time_days, 1))
+                sheet.write_number(row, 10, round(log.lead_time_days, 1), fmt["days"])
             self._scp_text(sheet, row, 11, log.comment)
         self._scp_autofilter(sheet, len(logs), len(headers))

@@ -19,7 +19,36 @@ XLSX_FORMATS = {
     "month": {"num_format": "yyyy-mm"},
     "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
     "late": {"font_color": "#C00000", "bold": True},
+    # a number of days to one decimal (the QPA's lead time)
+    "days": {"num_format": "0.0"},
+    # the review packs' cover sheet (see _scp_cover_sheet)
+    "title": {"bold": True, "font_size": 16},
+    "subtitle": {"bold": True, "font_size": 12},
+    "label": {"bold": True},
+    "note": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
+    # the bands' colours (the Monday screen's green, amber and red) in the legend cells
+    "legend_success": {"bg_color": "#C6EFCE", "font_color": "#006100", "border": 1},
+    "legend_warning": {"bg_color": "#FFEB9C", "font_color": "#9C5700", "border": 1},
+    "legend_danger": {"bg_color": "#FFC7CE", "font_color": "#9C0006", "border": 1},
 }
+# The same colours as conditional formats (the cells of a band), by the colour keys of
+# scp.forecast.measures._colour.
+BAND_FORMATS = {
+    "success": {"bg_color": "#C6EFCE", "font_color": "#006100"},
+    "warning": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+    "danger": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+}
+# The number formats of the charts' axes (a chart's axis does not read its cells' formats).
+AXIS_FORMATS = {
+    "money": "#,##0",
+    "percent": "0%",
+    "date": "yyyy-mm-dd",
+    "month": "mmm yyyy",
+    "number": "0",
+}
+# A chart's size on its sheet (pixels), and how many series of salespeople one chart shows at most.
+CHART_SIZE = {"x_scale": 1.6, "y_scale": 1.4}
+CHART_MAX_SERIES = 20
 
 
 class ScpXlsxReportMixin(models.AbstractModel):
@@ -72,6 +101,7 @@ class ScpXlsxReportMixin(models.AbstractModel):
         sheet.freeze_panes(1, 0)
         for first, last, width in widths:
             sheet.set_column(first, last, width)
+        self._scp_print_setup(workbook, sheet, header_rows=1)
         return sheet
 
     def _scp_autofilter(self, sheet, last_row, columns):
@@ -202,3 +232,301 @@ class ScpXlsxReportMixin(models.AbstractModel):
                     sheet.write_number(row, col, ratio / 100.0, fmt["percent"])
         self._scp_autofilter(sheet, len(users), len(headers))
         return sheet
+
+    # --- review packs: print setup, bands, cover sheet, charts ---------------------------------------------
+
+    def _scp_print_title(self, workbook, title, period, company=None):
+        """What every sheet of the workbook prints in its page header: the company, the report's ``title``
+        and its ``period`` (text). Call it before adding the sheets."""
+        workbook.scp_print = {
+            "company": (company or self.env.company).name or "",
+            "title": title or "",
+            "period": period or "",
+        }
+
+    @staticmethod
+    def _scp_header_text(text, size=80):
+        """User text in a page header or footer: ``&`` starts a header code, so a user's ``&`` is ``&&``;
+        cut to ``size`` characters (a header holds 255 at most)."""
+        return (text or "")[:size].replace("&", "&&")
+
+    def _scp_print_setup(self, workbook, sheet, header_rows=1):
+        """A sheet ready to print: landscape A4, one page wide (as many pages down as it needs), its first
+        ``header_rows`` rows repeated on each page, the company, the title and the period in the page header,
+        the sheet's name and the page numbers in the footer."""
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+        if header_rows:
+            sheet.repeat_rows(0, header_rows - 1)
+        info = getattr(workbook, "scp_print", None) or {
+            "company": self.env.company.name or "",
+            "title": "",
+            "period": "",
+        }
+        text = self._scp_header_text
+        sheet.set_header(
+            f"&L&B{text(info['company'])}&B&C{text(info['title'])}&R{text(info['period'])}", {"margin": 0.3}
+        )
+        sheet.set_footer(
+            "&L&A&R" + self.env._("Page %(page)s of %(pages)s", page="&P", pages="&N"), {"margin": 0.3}
+        )
+
+    # bands: the Settings' thresholds (scp.forecast.measures._band_rules), coloured as on the Monday screen
+
+    def _scp_band_names(self):
+        return {
+            "accuracy": self.env._("Accuracy (actual / commit)"),
+            "linear": self.env._("Week's commit + upside / linear share"),
+            "coverage": self.env._("Pipeline coverage (pipeline / stretched target)"),
+            "growth": self.env._("Growth (month on month)"),
+            "unfulfilled": self.env._("Unfulfilled orders"),
+            "target": self.env._("Forecast + upside / stretched target"),
+            "submission": self.env._("Submission rate"),
+        }
+
+    def _scp_colour_names(self):
+        return {"success": self.env._("Good"), "warning": self.env._("Watch"), "danger": self.env._("Off")}
+
+    def _scp_band_colour(self, kind, value, company=None):
+        """The colour (``success``, ``warning``, ``danger``) of ``value`` (percent) in the bands of
+        ``kind``."""
+        for colour, low, high in self.env["scp.forecast.measures"]._band_rules(kind, company):
+            if (low is None or value >= low) and (high is None or value <= high):
+                return colour
+        return False
+
+    def _scp_band(self, workbook, sheet, cells, kind, company=None, divisor=100.0):
+        """Colour the cells ``(first_row, first_col, last_row, last_col)`` by the bands of ``kind``:
+        conditional formats whose thresholds are the company's settings (``_band_rules``; the cells hold
+        ratios, 0.95 for 95 %, unless ``divisor`` says otherwise). A later change of a setting shows in the
+        next pack printed."""
+        first_row, first_col, last_row, last_col = cells
+        if last_row < first_row:
+            return
+        formats = getattr(workbook, "scp_band_formats", None)
+        if formats is None:
+            formats = workbook.scp_band_formats = {
+                colour: workbook.add_format(properties) for colour, properties in BAND_FORMATS.items()
+            }
+        for colour, low, high in self.env["scp.forecast.measures"]._band_rules(kind, company):
+            if low is not None and high is not None:
+                options = {
+                    "type": "cell",
+                    "criteria": "between",
+                    "minimum": low / divisor,
+                    "maximum": high / divisor,
+                }
+            elif low is not None:
+                options = {"type": "cell", "criteria": ">=", "value": low / divisor}
+            elif high is not None:
+                options = {"type": "cell", "criteria": "<=", "value": high / divisor}
+            else:
+                options = {"type": "no_blanks"}
+            options.update(format=formats[colour], stop_if_true=True)
+            sheet.conditional_format(first_row, first_col, last_row, last_col, options)
+
+    def _scp_band_range_text(self, low, high):
+        def percent(value):
+            return f"{value:g} %"
+
+        if low is not None and high is not None:
+            return self.env._("%(low)s to %(high)s", low=percent(low), high=percent(high))
+        if low is not None:
+            return self.env._("from %(low)s", low=percent(low))
+        if high is not None:
+            return self.env._("up to %(high)s", high=percent(high))
+        return self.env._("otherwise")
+
+    def _scp_band_legend(self, workbook, sheet, row, kinds, company=None, col=0):
+        """The legend of the bands of ``kinds`` from ``row`` down: a title row, then per band its name and
+        a cell in each colour saying its range (the first range holding a value gives its colour). Returns
+        the next free row."""
+        fmt = self._scp_formats(workbook)
+        names, colours = self._scp_band_names(), self._scp_colour_names()
+        self._scp_text(
+            sheet,
+            row,
+            col,
+            self.env._("Bands (Settings > CRM > Commit and Forecast)"),
+            fmt["subtitle"],
+        )
+        row += 1
+        sheet.write_string(row, col, self.env._("Measure"), fmt["head"])
+        for offset, colour in enumerate(("success", "warning", "danger"), start=1):
+            sheet.write_string(row, col + offset, colours[colour], fmt[f"legend_{colour}"])
+        measures = self.env["scp.forecast.measures"]
+        for kind in kinds:
+            row += 1
+            sheet.write_string(row, col, names[kind])
+            rules = {colour: (low, high) for colour, low, high in measures._band_rules(kind, company)}
+            for offset, colour in enumerate(("success", "warning", "danger"), start=1):
+                if colour in rules:
+                    sheet.write_string(
+                        row, col + offset, self._scp_band_range_text(*rules[colour]), fmt[f"legend_{colour}"]
+                    )
+        return row + 1
+
+    # the cover sheet
+
+    def _scp_cover_sheet(self, workbook):
+        """The pack's first sheet, its cover, filled by ``_scp_cover`` once the pack's figures are known
+        (each sheet of a constant-memory workbook is written top to bottom, by itself)."""
+        sheet = workbook.add_worksheet(self.env._("Cover"))
+        sheet.set_column(0, 0, 44)
+        sheet.set_column(1, 4, 22)
+        self._scp_print_setup(workbook, sheet, header_rows=0)
+        sheet.hide_gridlines(2)
+        return sheet
+
+    def _scp_cover(self, workbook, sheet, cover):
+        """Write the cover: ``cover`` holds ``title``, ``period`` (first and last day, dates),
+        ``period_format`` (a format name), ``teams`` (text), ``company``, ``figures`` [(label, percent or
+        None, band kind)],
+        ``submission`` (None for a reader who does not read every snapshot, else ``(period, rows)``, a row
+        ``(team, submitted names, missing names)``) and ``how`` (how to read the pack)."""
+        fmt = self._scp_formats(workbook)
+        company = cover["company"]
+        colours = self._scp_colour_names()
+        self._scp_text(sheet, 0, 0, cover["title"], fmt["title"])
+        first, last = cover["period"]
+        period_format = fmt[cover.get("period_format", "date")]
+        sheet.write_string(1, 0, self.env._("Period"), fmt["label"])
+        if first:
+            sheet.write_datetime(1, 1, first, period_format)
+            sheet.write_datetime(1, 2, last, period_format)
+        sheet.write_string(2, 0, self.env._("Team"), fmt["label"])
+        self._scp_text(sheet, 2, 1, cover["teams"])
+        sheet.write_string(3, 0, self.env._("Company"), fmt["label"])
+        self._scp_text(sheet, 3, 1, company.name)
+        sheet.write_string(4, 0, self.env._("Generated on"), fmt["label"])
+        now = fields.Datetime.context_timestamp(self, fields.Datetime.now()).replace(tzinfo=None)
+        sheet.write_datetime(4, 1, now, fmt["datetime"])
+        row = 6
+        sheet.write_row(
+            row,
+            0,
+            [self.env._("Headline figure"), self.env._("Value"), self.env._("Band"), self.env._("Good")],
+            fmt["head"],
+        )
+        measures = self.env["scp.forecast.measures"]
+        first_figure = row + 1
+        for label, value, kind in cover["figures"]:
+            row += 1
+            sheet.write_string(row, 0, label)
+            if value is None:
+                sheet.write_blank(row, 1, None, fmt["percent"])
+                sheet.write_blank(row, 2, None)
+            else:
+                sheet.write_number(row, 1, value / 100.0, fmt["percent"])
+                colour = self._scp_band_colour(kind, value, company)
+                sheet.write_string(row, 2, colours.get(colour, ""), fmt.get(f"legend_{colour}"))
+            good = next((rule for rule in measures._band_rules(kind, company) if rule[0] == "success"), None)
+            if good:
+                sheet.write_string(row, 3, self._scp_band_range_text(good[1], good[2]))
+            self._scp_band(workbook, sheet, (row, 1, row, 1), kind, company)
+        row += 2
+        submission = cover.get("submission")
+        if submission:
+            period, rows = submission
+            self._scp_text(sheet, row, 0, self.env._("Who submitted"), fmt["subtitle"])
+            sheet.write_datetime(row, 1, period, period_format)
+            row += 1
+            sheet.write_row(
+                row,
+                0,
+                [self.env._("Team"), self.env._("Submitted"), self.env._("Not Submitted")],
+                fmt["head"],
+            )
+            for team, done, missing in rows:
+                row += 1
+                self._scp_text(sheet, row, 0, team, blank=False)
+                self._scp_text(sheet, row, 1, done)
+                self._scp_text(sheet, row, 2, missing, fmt["late"])
+            row += 2
+        kinds = list(dict.fromkeys(kind for _label, _value, kind in cover["figures"]))
+        row = self._scp_band_legend(workbook, sheet, row, kinds, company)
+        row += 1
+        self._scp_text(sheet, row, 0, self.env._("How to read this"), fmt["subtitle"])
+        # one paragraph across the cover's width (it prints on the cover's page, not beside it)
+        sheet.set_row(row + 1, 64)
+        sheet.merge_range(row + 1, 0, row + 1, 3, "", fmt["note"])
+        self._scp_text(sheet, row + 1, 0, cover["how"], fmt["note"])
+        return first_figure
+
+    # charts: titled axes with number formats, categories saying who and when
+
+    def _scp_chart(self, workbook, kind, title, x_axis, y_axis, y2_axis=None):
+        """A chart of ``kind`` (column, line, bar) with its title, its axes ``(title, format name)`` (formats
+        of ``AXIS_FORMATS``: a ``date`` or ``month`` x axis is a date axis) and its legend below."""
+        chart = workbook.add_chart({"type": kind})
+        chart.set_title({"name": title, "name_font": {"size": 12}})
+        x_title, x_format = x_axis
+        x_options = {"name": x_title}
+        if x_format:
+            x_options["num_format"] = AXIS_FORMATS[x_format]
+        if x_format in ("date", "month"):
+            x_options.update(date_axis=True, base_unit="months" if x_format == "month" else "days")
+        chart.set_x_axis(x_options)
+        y_title, y_format = y_axis
+        chart.set_y_axis(
+            {
+                "name": y_title,
+                "num_format": AXIS_FORMATS[y_format],
+                "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+            }
+        )
+        if y2_axis:
+            chart.set_y2_axis({"name": y2_axis[0], "num_format": AXIS_FORMATS[y2_axis[1]]})
+        chart.set_legend({"position": "bottom"})
+        return chart
+
+    def _scp_series(self, chart, sheet, rows, category_col, value_col, **options):
+        """A series of ``chart``: its name is the header of ``value_col`` (row 0 of ``sheet``), its
+        categories and values the rows ``(first, last)`` of ``category_col`` and ``value_col``."""
+        first, last = rows
+        chart.add_series(
+            {
+                "name": [sheet.name, 0, value_col],
+                "categories": [sheet.name, first, category_col, last, category_col],
+                "values": [sheet.name, first, value_col, last, value_col],
+                **options,
+            }
+        )
+
+    def _scp_band_line(self, chart, sheet, rows, category_col, value_col, colour, y2_axis=False):
+        """A band's threshold as a dashed line (a column holding the threshold on each row)."""
+        self._scp_series(
+            chart,
+            sheet,
+            rows,
+            category_col,
+            value_col,
+            line={"color": BAND_FORMATS[colour]["font_color"], "dash_type": "dash", "width": 1.5},
+            marker={"type": "none"},
+            y2_axis=y2_axis,
+        )
+
+    def _scp_cover_submission(self, snapshots, kind, period):
+        """The cover's submission for ``period`` (``kind`` ``commit``: a Monday; ``forecast``: a month):
+        ``(rate in percent, (period, [(team, submitted names, missing names)]))`` over the teams of the
+        printed ``snapshots`` (``scp.forecast.measures._submission``), or ``(None, None)`` for a reader who
+        does not read every snapshot (a salesperson would see the others as missing)."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return None, None
+        teams = (snapshots.team_id | snapshots.user_id.crm_team_ids).sorted("name")
+        done = self.env["scp.forecast.measures"]._submission(teams, kind, [period])
+        expected = sum(len(done[team.id, period]["expected"]) for team in teams)
+        submitted = sum(done[team.id, period]["submitted"] for team in teams)
+        rows = []
+        for team in teams:
+            values = done[team.id, period]
+            rows.append(
+                (
+                    team.name,
+                    ", ".join((values["expected"] - values["missing"]).mapped("name")),
+                    ", ".join(values["missing"].mapped("name")),
+                )
+            )
+        return (submitted / expected * 100.0 if expected else 100.0), (period, rows)

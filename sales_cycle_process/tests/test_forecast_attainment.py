@@ -406,7 +406,18 @@ class TestForecastAttainment(TransactionCase):
             )
         book = openpyxl.load_workbook(io.BytesIO(content))
         self.assertEqual(
-            book.sheetnames, ["Forecast", "Measures", "Submission", "Attainment", "Forecasting bias"]
+            book.sheetnames,
+            [
+                "Cover",
+                "Forecast",
+                "Measures",
+                "Coverage",
+                "Growth",
+                "Target",
+                "Submission",
+                "Attainment",
+                "Forecasting bias",
+            ],
         )
         sheet = book["Attainment"]
         self.assertEqual(sheet["D1"].value, "Won (month to date)")

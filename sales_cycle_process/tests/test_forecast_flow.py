@@ -365,7 +365,8 @@ class TestForecastFlow(TransactionCase):
         self.assertEqual(kind, "xlsx")
         book = openpyxl.load_workbook(io.BytesIO(content))
         self.assertEqual(
-            book.sheetnames, ["Commit", "Checklist", "Trend", "Submission", "Waterfall", "Forecasting bias"]
+            book.sheetnames,
+            ["Cover", "Commit", "Checklist", "Trend", "Submission", "Waterfall", "Forecasting bias"],
         )
         sheet = book["Commit"]
         self.assertEqual(sheet["D1"].value, "Commit (week)")
@@ -384,17 +385,28 @@ class TestForecastFlow(TransactionCase):
         )
         book = openpyxl.load_workbook(io.BytesIO(content))
         self.assertEqual(
-            book.sheetnames, ["Forecast", "Measures", "Submission", "Attainment", "Forecasting bias"]
+            book.sheetnames,
+            [
+                "Cover",
+                "Forecast",
+                "Measures",
+                "Coverage",
+                "Growth",
+                "Target",
+                "Submission",
+                "Attainment",
+                "Forecasting bias",
+            ],
         )
         sheet = book["Forecast"]
         self.assertEqual(sheet.max_row, 13)
         self.assertEqual(sheet["E3"].value, 20000)  # April forecast
         self.assertAlmostEqual(sheet["F2"].value, 22000)  # March stretched target
-        self.assertTrue(sheet._charts)
+        self.assertTrue(book["Target"]._charts)
         measures = book["Measures"]
         self.assertEqual(measures["D2"].value, 32400)
         self.assertAlmostEqual(measures["G2"].value, 0.2)  # pipeline growth
-        self.assertTrue(measures._charts)
+        self.assertTrue(book["Coverage"]._charts)
 
     def test_forecast_pack_measures_of_several_months_match_each_month(self):
         """The pack computes coverage and growth for all its months at once: each row shows what the
