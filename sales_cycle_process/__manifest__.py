@@ -86,6 +86,7 @@
         "demo/deal_health_demo.xml",
         "demo/ladder_calibration_demo.xml",
         "demo/forecast_inspection_demo.xml",
+        "demo/review_packs_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
