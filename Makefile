@@ -1,6 +1,6 @@
 # sales_cycle_process: the two everyday commands are `make run` and `make test`.
 # ODOO_SRC (default ~/odoo/18.0) points at an Odoo 18.0 source tree.
-.PHONY: run test test-odoo test-odoo-sale test-odoo-bin test-upgrade test-dist dist lint stop clean bench screenshots
+.PHONY: run test test-odoo test-odoo-sale test-odoo-bin test-upgrade test-dist dist lint stop clean bench screenshots pack-pictures
 
 run:   ## create .venv and a private PostgreSQL, install the addon with demo data, serve on :8069
 	@scripts/dev.sh run
@@ -31,6 +31,9 @@ bench: ## benchmarks: each job as a ratio of its baseline, with SQL queries and 
 
 screenshots: ## PNGs of the key screens from the demo database of `make run` (needs chromium)
 	@scripts/dev.sh screenshots $(SCREENSHOTS_ARGS)
+
+pack-pictures: ## PNGs of the review packs' cover sheets and main charts from the demo database of `make run` (needs LibreOffice)
+	@scripts/dev.sh pack-pictures $(PACK_PICTURES_ARGS)
 
 lint:  ## pre-commit run --all-files: OCA's Odoo checks, ruff check, ruff format, pylint-odoo
 	@scripts/dev.sh lint

@@ -90,6 +90,7 @@
         "demo/ladder_calibration_demo.xml",
         "demo/forecast_inspection_demo.xml",
         "demo/flowchart_respond_demo.xml",
+        "demo/review_packs_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

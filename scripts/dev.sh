@@ -333,6 +333,14 @@ cmd_screenshots() {
   ODOO_SRC=$ODOO_SRC DEMO_DB=$DEMO_DB "$VENV/bin/python" scripts/screenshots.py --conf "$CONF" "$@"
 }
 
+# Pictures of the review packs' cover sheets and main charts from the demo database of `make run`
+# (scripts/pack_pictures.py: Odoo renders the .xlsx, LibreOffice headless the PDF, pdftoppm the PNGs).
+cmd_pack_pictures() {
+  setup
+  db_exists "$DEMO_DB" || die "no demo database $DEMO_DB yet: run \`make run\` once first."
+  ODOO_SRC=$ODOO_SRC DEMO_DB=$DEMO_DB "$VENV/bin/python" scripts/pack_pictures.py --conf "$CONF" --db "$DEMO_DB" "$@"
+}
+
 # `make lint`: the hooks of .pre-commit-config.yaml on every file under git control (OCA's Odoo checks,
 # ruff check, ruff format, pylint-odoo with .pylintrc); outside a git checkout, ruff and pylint-odoo directly.
 cmd_lint() {
@@ -480,6 +488,6 @@ cmd_clean() {
 
 case "${1:-}" in
   run|test|retest|bench|lint|stop|clean|setup|screenshots|dist) c=$1; shift; "cmd_$c" "$@" ;;
-  test-odoo|test-odoo-bin|test-upgrade|test-dist) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
-  *) die "usage: scripts/dev.sh run|test|retest|test-odoo|test-odoo-bin|test-upgrade|test-dist|dist|bench|lint|stop|clean|screenshots" ;;
+  test-odoo|test-odoo-bin|test-upgrade|test-dist|pack-pictures) c=${1//-/_}; shift; "cmd_$c" "$@" ;;
+  *) die "usage: scripts/dev.sh run|test|retest|test-odoo|test-odoo-bin|test-upgrade|test-dist|dist|bench|lint|stop|clean|screenshots|pack-pictures" ;;
 esac

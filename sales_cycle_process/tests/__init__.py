@@ -50,3 +50,4 @@ from . import test_forecast_inspection_tour
 from . import test_no_surprises_tour
 from . import test_flowchart_respond
 from . import test_review_packs
+from . import test_review_packs_demo
