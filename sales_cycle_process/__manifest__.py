@@ -69,6 +69,9 @@
         "views/ladder_calibration_views.xml",
         "security/forecast_inspection_security.xml",
         "views/forecast_inspection_views.xml",
+        # every flowchart step (#18): corrective actions that escalate
+        "data/after_sales_escalation_data.xml",
+        "views/after_sales_escalation_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -86,6 +89,7 @@
         "demo/deal_health_demo.xml",
         "demo/ladder_calibration_demo.xml",
         "demo/forecast_inspection_demo.xml",
+        "demo/flowchart_escalate_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -56,3 +56,7 @@ from . import res_config_settings_health
 from . import scp_health_digest
 from . import crm_lead_calibration
 from . import scp_ladder_calibration
+
+# every flowchart step (issue #18): corrective actions that escalate, seller classes
+from . import res_company_escalation
+from . import res_config_settings_escalation
