@@ -16,6 +16,9 @@
         "utm",
         "report_xlsx",
         "sale_tier_validation",
+        # Odoo's own challenges and leaderboards for the playbook's goals (#18, seller classes)
+        "gamification",
+        "gamification_sale_crm",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
@@ -69,9 +72,12 @@
         "views/ladder_calibration_views.xml",
         "security/forecast_inspection_security.xml",
         "views/forecast_inspection_views.xml",
-        # every flowchart step (#18): corrective actions that escalate
+        # every flowchart step (#18): corrective actions that escalate, seller classes and gamification
         "data/after_sales_escalation_data.xml",
         "views/after_sales_escalation_views.xml",
+        "security/seller_class_security.xml",
+        "data/seller_class_data.xml",
+        "views/seller_class_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -90,6 +96,7 @@
         "demo/ladder_calibration_demo.xml",
         "demo/forecast_inspection_demo.xml",
         "demo/flowchart_escalate_demo.xml",
+        "demo/flowchart_seller_class_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -60,3 +60,6 @@ from . import scp_ladder_calibration
 # every flowchart step (issue #18): corrective actions that escalate, seller classes
 from . import res_company_escalation
 from . import res_config_settings_escalation
+from . import scp_seller_class
+from . import res_company_seller_class
+from . import res_config_settings_seller_class

@@ -49,3 +49,4 @@ from . import test_forecast_inspection
 from . import test_forecast_inspection_tour
 from . import test_no_surprises_tour
 from . import test_after_sales_escalation
+from . import test_forecast_seller_class
