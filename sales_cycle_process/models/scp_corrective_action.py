@@ -112,7 +112,7 @@ class SaleCorrectiveAction(models.Model):
                 )
             )
         if any(vals.get("state") == "done" for vals in vals_list):
-            raise UserError(
+            raise AccessError(
                 self.env._(
                     "Close a corrective action with its Done button: it records the outcome and informs "
                     "the customer."
@@ -126,7 +126,18 @@ class SaleCorrectiveAction(models.Model):
 
     def write(self, vals):
         self._corrective_check_server_fields([vals])
+        if vals.get("state") == "cancelled" and not self.env.su:
+            self._corrective_check_cancel()
         return super().write(vals)
+
+    def _corrective_check_cancel(self):
+        """An escalated action is not dropped by its owner: the manager it went to decides."""
+        if self.filtered(lambda a: a.escalation_level != "none") and not self.env.user.has_group(
+            "sales_team.group_sale_manager"
+        ):
+            raise AccessError(
+                self.env._("This corrective action was escalated: only a sales manager may cancel it.")
+            )
 
     # --- buttons --------------------------------------------------------------------------------------
     def action_start(self):
@@ -155,13 +166,6 @@ class SaleCorrectiveAction(models.Model):
         return True
 
     def action_cancel(self):
-        # an escalated action is not dropped by its owner: the manager it went to decides
-        if self.filtered(lambda a: a.escalation_level != "none") and not self.env.user.has_group(
-            "sales_team.group_sale_manager"
-        ):
-            raise AccessError(
-                self.env._("This corrective action was escalated: only a sales manager may cancel it.")
-            )
         self.write({"state": "cancelled"})
         self._corrective_withdraw_escalations()
         return True

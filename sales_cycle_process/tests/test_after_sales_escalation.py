@@ -144,7 +144,7 @@ class TestCorrectiveEscalation(AfterSalesCase):
         # a context key grants nothing; the state is closed by the button only
         with self.assertRaises(AccessError):
             mine.with_context(active_test=False, tracking_disable=True).write({"escalation_level": "none"})
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             mine.write({"state": "done"})
         # the manager neither: the scheduled action writes them
         with self.assertRaises(AccessError):
@@ -154,6 +154,8 @@ class TestCorrectiveEscalation(AfterSalesCase):
         self._run_cron(DUE + timedelta(days=1))
         with self.assertRaises(AccessError):
             mine.action_cancel()
+        with self.assertRaises(AccessError):
+            mine.write({"state": "cancelled"})
         action.with_user(self.manager).action_cancel()
         self.assertEqual(action.state, "cancelled")
         self.assertFalse(self._escalations(action), "the to-do is withdrawn")
