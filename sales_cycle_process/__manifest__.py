@@ -16,6 +16,9 @@
         "utm",
         "report_xlsx",
         "sale_tier_validation",
+        # Odoo's own challenges and leaderboards for the playbook's goals (#18, seller classes)
+        "gamification",
+        "gamification_sale_crm",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
@@ -72,6 +75,12 @@
         # flowchart: customer responses, AE calls and visits, proposal and quote (#18, items 1-3)
         "data/flowchart_respond_data.xml",
         "views/flowchart_respond_views.xml",
+        # every flowchart step (#18): corrective actions that escalate, seller classes and gamification
+        "data/after_sales_escalation_data.xml",
+        "views/after_sales_escalation_views.xml",
+        "security/seller_class_security.xml",
+        "data/seller_class_data.xml",
+        "views/seller_class_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -91,6 +100,8 @@
         "demo/forecast_inspection_demo.xml",
         "demo/flowchart_respond_demo.xml",
         "demo/review_packs_demo.xml",
+        "demo/flowchart_escalate_demo.xml",
+        "demo/flowchart_seller_class_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

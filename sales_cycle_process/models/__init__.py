@@ -63,3 +63,9 @@ from . import res_company_respond
 from . import res_config_settings_respond
 from . import crm_lead_respond
 from . import sale_order_respond
+# every flowchart step (issue #18): corrective actions that escalate, seller classes
+from . import res_company_escalation
+from . import res_config_settings_escalation
+from . import scp_seller_class
+from . import res_company_seller_class
+from . import res_config_settings_seller_class

@@ -51,3 +51,5 @@ from . import test_no_surprises_tour
 from . import test_flowchart_respond
 from . import test_review_packs
 from . import test_review_packs_demo
+from . import test_after_sales_escalation
+from . import test_forecast_seller_class

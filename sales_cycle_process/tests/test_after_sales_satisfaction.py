@@ -45,6 +45,7 @@ class TestAfterSalesSatisfaction(AfterSalesCase):
         self.assertEqual(self.env["scp.corrective.action"].search(partner_action["domain"]), corrective)
         with Form(corrective) as form:
             form.description = "<p>Replace the sensor head.</p>"
+            form.outcome = "<p>Sensor head replaced.</p>"  # required to close (#18)
         corrective.action_start()
         corrective.action_done()
         self.assertEqual(corrective.state, "done")

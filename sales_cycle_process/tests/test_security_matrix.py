@@ -91,6 +91,15 @@ MATRIX = {
     # server (SQL) and only read
     "scp.pipeline.inspection": dict.fromkeys(EVERY_USER, "rwc"),
     "scp.pipeline.change": dict.fromkeys(EVERY_USER, "r"),
+    # Seller classes (#18): suggested by the server, a manager writes only their class and its reason
+    # (the model refuses the rest); a salesperson reads their own confirmed class (record rule)
+    "scp.seller.class": {
+        "salesperson": "r",
+        "engineer": "r",
+        "admin": "r",
+        "manager": "rw",
+        "director": "rw",
+    },
 }
 
 
@@ -252,6 +261,14 @@ class TestRecordRules(TransactionCase):
                     "partner_id": partner.id,
                     "user_id": self.bob.id,
                     "company_id": other.id,
+                }
+            ),
+            "scp.seller.class": self.env["scp.seller.class"].create(
+                {
+                    "user_id": self.bob.id,
+                    "company_id": other.id,
+                    "quarter": date(2026, 1, 1),
+                    "state": "confirmed",
                 }
             ),
             "scp.corrective.action": self.env["scp.corrective.action"].create(

@@ -381,6 +381,8 @@ class TestTrustQpaReviews(QpaCase):
                 "order_id": order.id,
                 "owner_id": self.salesperson.id,
                 "date_due": fields.Date.today(),
+                # closing needs the outcome (#18): it is e-mailed to the customer
+                "outcome": "<p>The filler was adjusted on site.</p>",
             }
         )
         for method in ("action_start", "action_done", "action_reopen", "action_cancel"):
