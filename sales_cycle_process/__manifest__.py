@@ -69,6 +69,10 @@
         "views/ladder_calibration_views.xml",
         "security/forecast_inspection_security.xml",
         "views/forecast_inspection_views.xml",
+        # every flowchart step: follow-up after the quote, visit preparation, order received, SF orders
+        "security/flowchart_followup_security.xml",
+        "data/flowchart_followup_data.xml",
+        "views/flowchart_followup_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -86,6 +90,7 @@
         "demo/deal_health_demo.xml",
         "demo/ladder_calibration_demo.xml",
         "demo/forecast_inspection_demo.xml",
+        "demo/flowchart_followup_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -56,3 +56,10 @@ from . import res_config_settings_health
 from . import scp_health_digest
 from . import crm_lead_calibration
 from . import scp_ladder_calibration
+from . import res_company_followup
+from . import res_config_settings_followup
+from . import sale_order_quote_followup
+from . import crm_lead_quote_followup
+from . import scp_visit_prep_item
+from . import scp_visit_report_prep
+from . import sale_order_order_received

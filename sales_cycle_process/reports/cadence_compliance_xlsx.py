@@ -23,8 +23,10 @@ class CadenceComplianceXlsx(models.AbstractModel):
             self.env._("Last Contact"),
             self.env._("Next Due"),
             self.env._("Overdue Days"),
+            self.env._("Visits"),
+            self.env._("Prepared Visits"),
         ]
-        sheet = self._scp_sheet(workbook, self.env._("Compliance"), headers, [(0, 3, 28), (4, 6, 14)])
+        sheet = self._scp_sheet(workbook, self.env._("Compliance"), headers, [(0, 3, 28), (4, 8, 14)])
         for row, state in enumerate(self._scp_stream(states), start=1):
             self._scp_text(sheet, row, 0, state.partner_id.display_name)
             self._scp_text(sheet, row, 1, tiers.get(state.partner_tier, ""))
@@ -34,4 +36,6 @@ class CadenceComplianceXlsx(models.AbstractModel):
                 sheet.write(row, 4, state.last_contact_date, date)
             sheet.write(row, 5, state.next_due_date, date)
             sheet.write(row, 6, state.overdue_days, late if state.next_due_date < today else None)
+            sheet.write(row, 7, state.visit_count)
+            sheet.write(row, 8, state.prepared_visit_count)
         self._scp_autofilter(sheet, len(states), len(headers))

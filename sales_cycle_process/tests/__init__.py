@@ -48,3 +48,6 @@ from . import test_ladder_calibration
 from . import test_forecast_inspection
 from . import test_forecast_inspection_tour
 from . import test_no_surprises_tour
+from . import test_quote_followup
+from . import test_visit_preparation
+from . import test_order_received

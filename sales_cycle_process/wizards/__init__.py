@@ -8,3 +8,4 @@ from . import comment_wizard_qpa
 from . import sale_order_discount_qpa
 from . import scp_commit_override_wizard
 from . import scp_pipeline_inspection
+from . import scp_end_user_wizard
