@@ -178,3 +178,22 @@ class TestQuoteFollowup(TransactionCase):
             self.env["sale.order"]._cron_quote_followups(batch_size=2)
         for order in orders:
             self.assertEqual(len(self._followups(order)), 1)
+
+    def _queries_for(self, count):
+        orders = self.env["sale.order"]
+        for _i in range(count):
+            orders |= self._sent_quote(partner_id=self.distributor.id, end_user_partner_id=self.end_user.id)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self._run(SENT)
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - before
+        self.assertEqual(len(self._followups(orders)), count)
+        return queries
+
+    def test_query_count_constant(self):
+        self._queries_for(1)  # warm-up
+        small = self._queries_for(3)
+        large = self._queries_for(15)
+        self.assertEqual(small, large, f"3 quotations: {small} queries, 15 quotations: {large}")
