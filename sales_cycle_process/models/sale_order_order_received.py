@@ -2,7 +2,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
@@ -22,11 +22,19 @@ class SaleOrder(models.Model):
         help="Granted on confirmation of an order of the SF product families (Settings).",
     )
 
-    def write(self, vals):
-        if not self.env.su and "after_sales_portal_user_id" in vals:
+    def _after_sales_check_portal_user(self, vals_list):
+        if not self.env.su and any("after_sales_portal_user_id" in vals for vals in vals_list):
             raise AccessError(
                 self.env._("The end user's portal login is granted on confirmation, not typed in.")
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._after_sales_check_portal_user(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._after_sales_check_portal_user([vals])
         return super().write(vals)
 
     # --- order received ---------------------------------------------------------------------------

@@ -155,6 +155,10 @@ class TestSfOrderPortal(AfterSalesCase):
         with self.assertRaises(AccessError):
             order.with_user(self.salesperson).write({"after_sales_portal_user_id": self.salesperson.id})
         with self.assertRaises(AccessError):
+            self.env["sale.order"].with_user(self.salesperson).create(
+                {"partner_id": self.distributor.id, "after_sales_portal_user_id": self.salesperson.id}
+            )
+        with self.assertRaises(AccessError):
             self.env["portal.wizard"].with_user(self.salesperson).create(
                 {"partner_ids": [(6, 0, self.end_user.ids)]}
             )
