@@ -42,6 +42,10 @@ class SaleOrder(models.Model):
             unsent.sudo().write({"quote_sent_date": fields.Date.context_today(self)})
         return res
 
+    def _get_under_validation_exceptions(self):
+        # the server records the sending of a quotation under QPA validation (clients are refused above)
+        return [*super()._get_under_validation_exceptions(), "quote_sent_date"]
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any("quote_sent_date" in vals for vals in vals_list):
