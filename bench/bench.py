@@ -1435,6 +1435,98 @@ def bench_pipeline_inspection(env, measure, scale):
     }
 
 
+@job("quotation follow-up scheduled action, 10,000 sent quotes", goal_ratio=1.5)
+def bench_quote_followup(env, measure, scale):
+    """The daily follow-up of sent quotations (#18 item 4) over 10,000 sent quotations of 20 salespeople (half
+    through a distributor for an end user, a fifth above the visit amount), against one batch ``create`` of
+    the activities it plans. At 1/10 of the quotations in batches of 1/10 the size, as many batches: a
+    set-based cron makes as many queries."""
+    cr = env.cr
+    total = max(200, round(10000 * scale))
+    sellers = sql_users(env, 20, "Followup Seller")
+    env.company.write({"quote_followup_days": 7, "quote_followup_visit_amount": 50000})
+    customers = env["res.partner"].create([{"name": f"Followup customer {i}"} for i in range(50)]).ids
+    env.flush_all()
+    cr.execute("SELECT coalesce(max(id), 0) FROM mail_followers")
+    (followers_before,) = cr.fetchone()
+
+    def add_quotes(count, offset):
+        cr.execute(
+            """
+            INSERT INTO sale_order (name, state, partner_id, partner_invoice_id, partner_shipping_id,
+                                    end_user_partner_id, user_id, company_id, date_order, quote_sent_date,
+                                    amount_untaxed, amount_untaxed_company, after_sales_order_type,
+                                    create_date, write_date, create_uid, write_uid)
+            SELECT 'FQ' || g, 'sent', c.id, c.id, c.id,
+                   CASE WHEN g %% 2 = 0 THEN (%(customers)s::int[])[1 + (g + 1) %% 50] END,
+                   (%(users)s::int[])[1 + g %% 20], %(company)s, now(), (now() - interval '3 days')::date,
+                   CASE WHEN g %% 5 = 0 THEN 80000 ELSE 9000 END,
+                   CASE WHEN g %% 5 = 0 THEN 80000 ELSE 9000 END, 'standard',
+                   now(), now(), 1, 1
+              FROM generate_series(%(start)s, %(stop)s) g
+              JOIN res_partner c ON c.id = (%(customers)s::int[])[1 + g %% 50]
+            """,
+            {
+                "users": sellers,
+                "customers": customers,
+                "company": env.company.id,
+                "start": offset + 1,
+                "stop": offset + count,
+            },
+        )
+        cr.execute("ANALYZE sale_order, res_partner, res_users")
+        env.invalidate_all()
+
+    SaleOrder = env["sale.order"]
+
+    def run_cron(batch_size):
+        SaleOrder._cron_quote_followups(batch_size=batch_size)
+        env.flush_all()
+
+    def forget():
+        env.flush_all()
+        cr.execute("ANALYZE mail_activity, mail_followers, mail_message")
+        cr.execute("DELETE FROM mail_activity WHERE res_model = 'sale.order'")
+        cr.execute("DELETE FROM mail_followers WHERE id > %s", (followers_before,))
+        env.invalidate_all()
+
+    batch = 500
+    add_quotes(total // 10, 0)
+    run_cron(batch // 10)  # warm-up: the ORM caches and the statistics
+    forget()
+    with measure() as small:
+        run_cron(batch // 10)
+    forget()
+    add_quotes(total - total // 10, total // 10)
+    with measure() as ours:
+        run_cron(batch)
+    cr.execute(
+        """
+        SELECT res_model_id, res_id, activity_type_id, summary, note, date_deadline, user_id
+          FROM mail_activity WHERE res_model = 'sale.order'
+        """
+    )
+    keys = ["res_model_id", "res_id", "activity_type_id", "summary", "note", "date_deadline", "user_id"]
+    vals_list = [dict(zip(keys, row, strict=True)) for row in cr.fetchall()]
+    forget()
+    Activity = env["mail.activity"].with_context(mail_activity_quick_update=True)
+    with measure() as base:
+        SaleOrder.browse({vals["res_id"] for vals in vals_list}).mapped("display_name")
+        Activity.create(vals_list)
+        env.flush_all()
+    batches = math.ceil(total / batch)
+    return {
+        "ratio": ours["seconds"] / base["seconds"],
+        "queries": ours["queries"],
+        "peak_mb": ours["peak_mb"],
+        "constant": small["batch_queries"] == ours["batch_queries"],
+        "detail": f"{len(vals_list)} follow-ups; queries, a batch INSERT/UPDATE counted once: "
+        f"{small['batch_queries']} for {total // 10} quotes, {ours['batch_queries']} for {total} "
+        f"in {batches} batches; statements {ours['queries']} vs baseline {base['queries']}; "
+        f"{ours['seconds']:.1f}s vs {base['seconds']:.1f}s",
+    }
+
+
 def run_job(args, index):
     """Run one job in this process and print its result as JSON."""
     import odoo

@@ -81,6 +81,10 @@
         "security/seller_class_security.xml",
         "data/seller_class_data.xml",
         "views/seller_class_views.xml",
+        # every flowchart step: follow-up after the quote, visit preparation, order received, SF orders
+        "security/flowchart_followup_security.xml",
+        "data/flowchart_followup_data.xml",
+        "views/flowchart_followup_views.xml",
     ],
     "demo": [
         # demo files: one line each
@@ -102,6 +106,7 @@
         "demo/review_packs_demo.xml",
         "demo/flowchart_escalate_demo.xml",
         "demo/flowchart_seller_class_demo.xml",
+        "demo/flowchart_followup_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

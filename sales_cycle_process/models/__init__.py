@@ -63,9 +63,17 @@ from . import res_company_respond
 from . import res_config_settings_respond
 from . import crm_lead_respond
 from . import sale_order_respond
+
 # every flowchart step (issue #18): corrective actions that escalate, seller classes
 from . import res_company_escalation
 from . import res_config_settings_escalation
 from . import scp_seller_class
 from . import res_company_seller_class
 from . import res_config_settings_seller_class
+from . import res_company_followup
+from . import res_config_settings_followup
+from . import sale_order_quote_followup
+from . import crm_lead_quote_followup
+from . import scp_visit_prep_item
+from . import scp_visit_report_prep
+from . import sale_order_order_received

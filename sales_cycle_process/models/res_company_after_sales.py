@@ -13,7 +13,7 @@ class ResCompany(models.Model):
 
     after_sales_ack_on_confirm = fields.Boolean(
         string="Acknowledge Orders on Confirmation",
-        default=False,
+        default=True,
         help="Email the order acknowledgment to the distributor when an order is confirmed.",
     )
     after_sales_production_email = fields.Char(

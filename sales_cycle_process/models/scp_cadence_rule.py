@@ -205,7 +205,8 @@ class ScpCadenceRule(models.Model):
 
     def _activity_note(self):
         self.ensure_one()
-        items = [
+        # the company's configurable checklist (scp.visit.prep.item), or the deck's three headings
+        items = self.env["scp.visit.prep.item"]._checklist(self.env.company).mapped("name") or [
             self.env._(
                 "Facts about our company: years in business, certifications, reference customers, "
                 "size and revenue, success cases, awards"

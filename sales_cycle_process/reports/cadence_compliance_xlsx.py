@@ -29,8 +29,10 @@ class CadenceComplianceXlsx(models.AbstractModel):
             self.env._("Last Contact"),
             self.env._("Next Due"),
             self.env._("Overdue Days"),
+            self.env._("Visits"),
+            self.env._("Prepared Visits"),
         ]
-        sheet = self._scp_sheet(workbook, self.env._("Compliance"), headers, [(0, 3, 28), (4, 6, 14)])
+        sheet = self._scp_sheet(workbook, self.env._("Compliance"), headers, [(0, 3, 28), (4, 8, 14)])
         # per responsible: [cadences, overdue]
         owners = defaultdict(lambda: [0, 0])
         for row, state in enumerate(self._scp_stream(states), start=1):
@@ -48,6 +50,8 @@ class CadenceComplianceXlsx(models.AbstractModel):
             else:
                 sheet.write_blank(row, 5, None, date)
             sheet.write_number(row, 6, state.overdue_days, late if overdue else None)
+            sheet.write_number(row, 7, state.visit_count)
+            sheet.write_number(row, 8, state.prepared_visit_count)
             counts = owners[state.user_id.name or self.env._("(nobody)")]
             counts[0] += 1
             counts[1] += overdue

@@ -53,3 +53,6 @@ from . import test_review_packs
 from . import test_review_packs_demo
 from . import test_after_sales_escalation
 from . import test_forecast_seller_class
+from . import test_quote_followup
+from . import test_visit_preparation
+from . import test_order_received

@@ -34,7 +34,7 @@ class TestCronRobustness(TransactionCase):
         self.assertEqual(len(activity), 1)
         note = str(activity.note)
         self.assertIn("<b>roadmap</b>", note)
-        self.assertIn("<li>Cases to present</li>", note, "the checklist is a list, not escaped tags")
+        self.assertIn("<li>Limits of authority</li>", note, "the checklist is a list, not escaped tags")
         self.assertNotIn("&lt;", note)
 
     def test_reminders_are_created_in_one_batch_and_a_broken_one_is_skipped(self):

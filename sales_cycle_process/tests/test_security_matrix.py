@@ -100,6 +100,16 @@ MATRIX = {
         "manager": "rw",
         "director": "rw",
     },
+    # Visit preparation checklist: kept by the managers, read (and ticked on reports) by everybody
+    "scp.visit.prep.item": {
+        "salesperson": "r",
+        "engineer": "r",
+        "admin": "r",
+        "manager": ALL,
+        "director": ALL,
+    },
+    # Order received: the sales admin (or a manager) records the end user; the wizard checks it again
+    "scp.end.user.wizard": {"admin": ALL, "manager": ALL, "director": ALL},
 }
 
 

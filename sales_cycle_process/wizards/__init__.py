@@ -9,3 +9,4 @@ from . import sale_order_discount_qpa
 from . import scp_commit_override_wizard
 from . import scp_pipeline_inspection
 from . import scp_ae_request_wizard
+from . import scp_end_user_wizard
