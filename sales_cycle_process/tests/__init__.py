@@ -48,3 +48,4 @@ from . import test_ladder_calibration
 from . import test_forecast_inspection
 from . import test_forecast_inspection_tour
 from . import test_no_surprises_tour
+from . import test_scale_replica
