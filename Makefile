@@ -1,6 +1,6 @@
 # sales_cycle_process: the two everyday commands are `make run` and `make test`.
 # ODOO_SRC (default ~/odoo/18.0) points at an Odoo 18.0 source tree.
-.PHONY: run test test-odoo test-odoo-sale test-odoo-bin test-upgrade test-dist dist lint stop clean bench screenshots pack-pictures
+.PHONY: run test test-odoo test-odoo-sale test-odoo-bin test-upgrade test-dist dist lint stop clean bench screenshots pack-pictures cluster cluster-load cluster-stop bench-cluster
 
 run:   ## create .venv and a private PostgreSQL, install the addon with demo data, serve on :8069
 	@scripts/dev.sh run
@@ -28,6 +28,18 @@ test-dist: ## make dist, then a fresh venv with Odoo (pip install -e) and the wh
 
 bench: ## benchmarks: each job as a ratio of its baseline, with SQL queries and peak memory
 	@scripts/dev.sh bench $(BENCH_ARGS)
+
+cluster: ## a local cluster (docs/scale.md): PostgreSQL primary + hot-standby replica, two Odoo servers with job runner, a balancer
+	@scripts/cluster.sh up
+
+cluster-load: ## load the cluster's database by SQL (CLUSTER_PARTNERS=200000 CLUSTER_LEADS=1000000 by default)
+	@scripts/cluster.sh load
+
+cluster-stop: ## stop the local cluster (scripts/cluster.sh clean removes it)
+	@scripts/cluster.sh down
+
+bench-cluster: ## on the cluster: cadence fan-out on 1 and 2 job workers vs the single cron, a worker killed, 50 concurrent pack downloads with and without the replica, memory per worker
+	@scripts/cluster.sh bench $(BENCH_ARGS)
 
 screenshots: ## PNGs of the key screens from the demo database of `make run` (needs chromium)
 	@scripts/dev.sh screenshots $(SCREENSHOTS_ARGS)

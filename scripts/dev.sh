@@ -272,6 +272,10 @@ cmd_test() {
     install_fresh "${TEST_DB}_stock" "${ADDON}_stock"
     say "Running the tests of ${ADDON}_stock ..."
     run_pytest "${TEST_DB}_stock" "$@" "${ADDON}_stock/tests" || rc=$?
+    # The Job Queue glue addon, in its own database with OCA's queue_job (requirements.txt).
+    install_fresh "${TEST_DB}_queue" "${ADDON}_queue"
+    say "Running the tests of ${ADDON}_queue ..."
+    run_pytest "${TEST_DB}_queue" "$@" "${ADDON}_queue/tests" || rc=$?
   fi
   install_fresh "$TEST_DB" "$ADDON"
   say "Running the test suite ..."
@@ -352,11 +356,11 @@ cmd_lint() {
   say "Not a git checkout: pre-commit cannot run; ruff and pylint-odoo only (no OCA checks)."
   "$VENV/bin/ruff" check .
   "$VENV/bin/ruff" format --check .
-  "$VENV/bin/pylint" --rcfile=.pylintrc --disable=consider-merging-classes-inherited "$ADDON" sales_cycle_process_stock sales_cycle_process_dashboard
+  "$VENV/bin/pylint" --rcfile=.pylintrc --disable=consider-merging-classes-inherited "$ADDON" sales_cycle_process_stock sales_cycle_process_dashboard sales_cycle_process_queue
 }
 
 # --- wheels (whool) and the install test from them ----------------------------------------------
-ADDONS_SHIPPED="$ADDON ${ADDON}_stock ${ADDON}_dashboard"
+ADDONS_SHIPPED="$ADDON ${ADDON}_stock ${ADDON}_dashboard ${ADDON}_queue"
 
 # `make dist`: one wheel per addon into dist/, built by whool (each addon's pyproject.toml) from the
 # files under git control, named odoo-addon-<addon>, versioned by the manifest.

@@ -249,6 +249,30 @@ class ScpCadenceRule(models.Model):
         if not try_lock(self.env, f"sales_cycle_process.cadence_rule.{self.id}"):
             _logger.info("Cadence %s is being planned by another worker: skipped", self.display_name)
             return
+        Partner = self.env["res.partner"].with_context(active_test=True)
+        skipped = Partner.browse()
+        for partner_ids in split_every(batch_size, self._partner_ids_to_plan()):
+            skipped |= self._schedule_partners(partner_ids)
+        if self.skipped_partner_ids != skipped:
+            self.skipped_partner_ids = skipped
+
+    def _partner_ids_to_plan(self):
+        """The ids of the active partners that follow the rule, in id order (the batches of a run)."""
+        self.ensure_one()
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=True)
+            .search(self._partner_domain(), order="id")
+            .ids
+        )
+
+    def _schedule_partners(self, partner_ids):
+        """Plan the rule's next due contact for the partners ``partner_ids`` (one batch of ``_schedule``, or
+        one job of the optional queue_job glue): idempotent, a partner with an open activity gets nothing new.
+
+        :returns: the partners of the batch that could not be planned (no responsible user, broken record)
+        """
+        self.ensure_one()
         today = fields.Date.context_today(self)
         horizon = today + timedelta(days=self.lead_days)
         Partner = self.env["res.partner"].with_context(active_test=True)
@@ -257,71 +281,65 @@ class ScpCadenceRule(models.Model):
         Activity = self.env["mail.activity"]
         note = self._activity_note()
         skipped = Partner.browse()
-        for partner_ids in split_every(batch_size, Partner.search(self._partner_domain()).ids):
-            partners = Partner.browse(partner_ids)
-            users = {}
-            for partner in partners:
-                user = self._responsible_user(partner)
-                if user:
-                    users[partner.id] = user
-                else:
-                    skipped |= partner
-            if skipped & partners:
-                _logger.warning(
-                    "Cadence %s: no responsible user for partners %s, skipped",
-                    self.display_name,
-                    (skipped & partners).ids,
+        partners = Partner.browse(partner_ids).exists()
+        users = {}
+        for partner in partners:
+            user = self._responsible_user(partner)
+            if user:
+                users[partner.id] = user
+            else:
+                skipped |= partner
+        if skipped:
+            _logger.warning(
+                "Cadence %s: no responsible user for partners %s, skipped", self.display_name, skipped.ids
+            )
+        states = State.search([("rule_id", "=", self.id), ("partner_id", "in", list(users))])
+        known = set(states.partner_id.ids)
+        states |= State.create(
+            [
+                {
+                    "rule_id": self.id,
+                    "partner_id": partner_id,
+                    "next_due_date": today,
+                    "user_id": user.id,
+                }
+                for partner_id, user in users.items()
+                if partner_id not in known
+            ]
+        )
+        # the partner changed hands: its open activity follows the new responsible user
+        handed_over = states.filtered(
+            lambda s: s.activity_ids and s.activity_ids.user_id != users[s.partner_id.id]
+        )
+        for user, user_states in handed_over.grouped(lambda s: users[s.partner_id.id]).items():
+            user_states.activity_ids.with_context(mail_activity_quick_update=True).user_id = user
+            user_states.user_id = user
+        todo = states.filtered(lambda s: not s.activity_ids and s.next_due_date <= horizon)
+        # only the planning links an activity to a cadence (mail.activity refuses it from a client)
+        failed = self._create_activities(
+            [
+                Activity._scp_activity_vals(
+                    state.partner_id,
+                    activity_type,
+                    users[state.partner_id.id],
+                    self.name,
+                    state.next_due_date,
+                    note=note,
+                    cadence_state_id=state.id,
                 )
-            states = State.search([("rule_id", "=", self.id), ("partner_id", "in", list(users))])
-            known = set(states.partner_id.ids)
-            states |= State.create(
-                [
-                    {
-                        "rule_id": self.id,
-                        "partner_id": partner_id,
-                        "next_due_date": today,
-                        "user_id": user.id,
-                    }
-                    for partner_id, user in users.items()
-                    if partner_id not in known
-                ]
-            )
-            # the partner changed hands: its open activity follows the new responsible user
-            handed_over = states.filtered(
-                lambda s, users=users: s.activity_ids and s.activity_ids.user_id != users[s.partner_id.id]
-            )
-            for user, user_states in handed_over.grouped(
-                lambda s, users=users: users[s.partner_id.id]
-            ).items():
-                user_states.activity_ids.with_context(mail_activity_quick_update=True).user_id = user
-                user_states.user_id = user
-            todo = states.filtered(lambda s: not s.activity_ids and s.next_due_date <= horizon)
-            # only the planning links an activity to a cadence (mail.activity refuses it from a client)
-            failed = self._create_activities(
-                [
-                    Activity._scp_activity_vals(
-                        state.partner_id,
-                        activity_type,
-                        users[state.partner_id.id],
-                        self.name,
-                        state.next_due_date,
-                        note=note,
-                        cadence_state_id=state.id,
-                    )
-                    for state in todo
-                ]
-            )
-            skipped |= failed
-            todo = todo.filtered(lambda s, failed=failed: s.partner_id not in failed)
-            moved = todo.filtered(lambda s, users=users: s.user_id != users[s.partner_id.id])
-            for user, user_states in moved.grouped(lambda s, users=users: users[s.partner_id.id]).items():
-                user_states.user_id = user
-            # write the batch and drop its records from the ORM cache: memory stays that of one batch
-            self.env.flush_all()
-            for model in ("mail.activity", "mail.followers", "scp.cadence.state", "res.partner"):
-                self.env[model].invalidate_model()
-        if self.skipped_partner_ids != skipped:
-            self.skipped_partner_ids = skipped
+                for state in todo
+            ]
+        )
+        skipped |= failed
+        todo = todo.filtered(lambda s: s.partner_id not in failed)
+        moved = todo.filtered(lambda s: s.user_id != users[s.partner_id.id])
+        for user, user_states in moved.grouped(lambda s: users[s.partner_id.id]).items():
+            user_states.user_id = user
+        # write the batch and drop its records from the ORM cache: memory stays that of one batch
+        self.env.flush_all()
+        for model in ("mail.activity", "mail.followers", "scp.cadence.state", "res.partner"):
+            self.env[model].invalidate_model()
+        return skipped
 
     def _create_activities(self, vals_list):
         """Create the activities in one batch; if the batch fails, one by one, skipping the broken partners.

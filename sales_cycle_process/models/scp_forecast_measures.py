@@ -1046,6 +1046,7 @@ class ScpForecastMeasures(models.AbstractModel):
 
     # --- the Monday screen (client action ``sales_cycle_process.monday_screen``) --------------------------
     @api.model
+    @api.readonly  # served on the replica when one is configured (writes nothing)
     def get_monday_screen(self, date=None, team_ids=None):
         """The Monday consolidation as the live screen shows it, for the week of ``date`` (default today)
         and the sales teams ``team_ids`` (default: every team the caller may consolidate).
@@ -1154,6 +1155,7 @@ class ScpForecastMeasures(models.AbstractModel):
 
     # --- the waterfall of a salesperson's row of the Monday screen --------------------------------------
     @api.model
+    @api.readonly  # served on the replica when one is configured (writes nothing)
     def get_monday_waterfall(self, user_id, date=None):
         """The commit waterfall (``_waterfall``) of one salesperson of the Monday screen for the week of
         ``date`` (default today): ``{name, week_start, currency_id, steps: [{key, label, amount, total}]}``,

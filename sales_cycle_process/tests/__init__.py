@@ -56,3 +56,4 @@ from . import test_forecast_seller_class
 from . import test_quote_followup
 from . import test_visit_preparation
 from . import test_order_received
+from . import test_scale_replica

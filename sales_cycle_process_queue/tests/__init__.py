@@ -1,0 +1,2 @@
+from . import test_queue_cadence
+from . import test_queue_packs
