@@ -186,6 +186,8 @@ class CrmLead(models.Model):
             leads.filtered("respond_strategic")._respond_check_manager(
                 self.env._("Only a sales manager or the team leader can flag a deal as strategic.")
             )
+        if not self.env.su:
+            self._respond_check_readable(leads.respond_proposal_attachment_ids)
         leads._respond_plan_responses()
         leads.filtered("respond_technical_proposal")._respond_plan_technical_proposals()
         return leads
@@ -213,8 +215,16 @@ class CrmLead(models.Model):
             for lead, before in proposals_before.items():
                 added = lead.respond_proposal_attachment_ids - before
                 if added:
+                    # the server copies them onto the quotations: only documents the user may read
+                    self._respond_check_readable(added)
                     lead.order_ids._respond_carry_proposals(added)
         return res
+
+    def _respond_check_readable(self, attachments):
+        """A client links only documents it may read itself (Odoo does not check the ids linked into a
+        many2many): the proposal is copied onto the quotations by the server."""
+        if attachments and not self.env.su:
+            attachments.with_env(self.env).check("read")
 
     # ========================================================================================
     # Who
@@ -436,6 +446,20 @@ class CrmLead(models.Model):
         )
         if not (ae_done or proposals):
             return
+        if not self.env.su:
+            user = self.env.user
+            may = user.has_group("sales_team.group_sale_manager") or user.has_group(
+                "sales_cycle_process.group_application_engineer"
+            )
+            for activity in ae_done | proposals:
+                if activity.user_id != user and not may:
+                    raise AccessError(
+                        self.env._(
+                            "Only the engineer it is assigned to, an application engineer or a sales manager "
+                            "marks “%(activity)s” done.",
+                            activity=activity.summary or activity.activity_type_id.name,
+                        )
+                    )
         report = html2plaintext(feedback or "").strip() if feedback else ""
         if ae_done and not report:
             raise UserError(
@@ -465,6 +489,7 @@ class CrmLead(models.Model):
                 author_id=self.env.user.partner_id.id,
             )
         attachments = self.env["ir.attachment"].browse(attachment_ids or [])
+        self._respond_check_readable(attachments)
         for activity in proposals:
             lead = leads.filtered(lambda lead, a=activity: lead.id == a.res_id)
             if attachments:

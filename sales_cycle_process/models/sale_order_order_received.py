@@ -126,7 +126,18 @@ class SaleOrder(models.Model):
         partner = self.after_sales_customer_id
         wizard = self.env["portal.wizard"].sudo().create({"partner_ids": [Command.set(partner.ids)]})
         wizard_user = wizard.user_ids.filtered(lambda u: u.partner_id == partner)
-        if wizard_user.is_portal or wizard_user.is_internal:
+        if wizard_user.is_internal:
+            # an employee is no end user: no portal login, and their login is not handed out
+            self.message_post(
+                body=self.env._(
+                    "%(partner)s is a user of this database, not an end user: no portal login is handed to "
+                    "support. Check the order's end-user customer.",
+                    partner=partner.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return self.env["res.users"]
+        if wizard_user.is_portal:
             return wizard_user.user_id
         if wizard_user.email_state != "ok":
             self.message_post(

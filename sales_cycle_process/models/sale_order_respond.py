@@ -18,7 +18,11 @@ class SaleOrder(models.Model):
         to_send = self.filtered(lambda order: order.state == "draft") if vals.get("state") == "sent" else None
         res = super().write(vals)
         if to_send and to_send.opportunity_id:
-            to_send.opportunity_id._respond_quotes_transmitted(to_send)
+            # the server completes the quote activity only of the deals the user may edit
+            leads = (
+                to_send.opportunity_id if self.env.su else to_send.opportunity_id._filtered_access("write")
+            )
+            leads._respond_quotes_transmitted(to_send.filtered(lambda order: order.opportunity_id in leads))
         return res
 
     def _respond_carry_proposals(self, attachments=None):

@@ -122,13 +122,41 @@ class SaleCorrectiveAction(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._corrective_check_server_fields(vals_list)
+        if not self.env.su:
+            # an action without a company would escape the escalation: it takes the user's company
+            vals_list = [
+                {key: value for key, value in vals.items() if key != "company_id" or value}
+                for vals in vals_list
+            ]
         return super().create(vals_list)
 
     def write(self, vals):
         self._corrective_check_server_fields([vals])
+        if not self.env.su and ("date_due" in vals or "company_id" in vals):
+            self._corrective_check_due_date(vals)
         if vals.get("state") == "cancelled" and not self.env.su:
             self._corrective_check_cancel()
         return super().write(vals)
+
+    def _corrective_check_due_date(self, vals):
+        """The due date decides the escalation: once set, only a sales manager (or the managing director)
+        moves it, or the action's company."""
+        user = self.env.user
+        if user.has_group("sales_team.group_sale_manager") or user.has_group(
+            "sales_cycle_process.group_managing_director"
+        ):
+            return
+        due = fields.Date.to_date(vals["date_due"]) if "date_due" in vals else None
+        for action in self:
+            moved = "date_due" in vals and action.date_due != due
+            if moved or ("company_id" in vals and action.company_id.id != (vals["company_id"] or False)):
+                raise AccessError(
+                    self.env._(
+                        "Only a sales manager moves the due date of a corrective action (it decides when "
+                        "the action escalates): ask them. Action: %(name)s",
+                        name=action.name,
+                    )
+                )
 
     def _corrective_check_cancel(self):
         """An escalated action is not dropped by its owner: the manager it went to decides."""

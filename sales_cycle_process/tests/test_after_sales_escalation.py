@@ -51,6 +51,22 @@ class TestCorrectiveEscalation(AfterSalesCase):
             ]
         )
 
+    def test_the_owner_cannot_move_the_due_date_away_from_the_escalation(self):
+        action = self._action()
+        for vals in ({"date_due": "2099-12-31"}, {"company_id": False}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                action.with_user(self.salesperson).write(vals)
+        # re-sending the same date (a form saving other fields) is fine; an action created without a
+        # company takes the user's, so it escalates all the same
+        action.with_user(self.salesperson).write({"date_due": DUE, "name": "Analyzer drifts at 40 °C"})
+        orphan = self._action(name="No company", company_id=False)
+        self.assertTrue(orphan.company_id)
+        self._run_cron(DUE + timedelta(days=1))
+        self.assertEqual((action.escalation_level, orphan.escalation_level), ("manager", "manager"))
+        # the sales manager moves it
+        action.with_user(self.manager).write({"date_due": "2026-05-01"})
+        self.assertEqual(action.date_due, date(2026, 5, 1))
+
     def test_overdue_action_escalates_to_manager_then_director_once_each(self):
         action = self._action()
         self._run_cron(DUE)

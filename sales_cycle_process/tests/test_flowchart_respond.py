@@ -331,6 +331,35 @@ class TestRespondProposalAndQuote(RespondCase):
             sorted(carried.mapped("name")), ["Technical proposal rev B.txt", "Technical proposal.txt"]
         )
 
+    def test_a_client_cannot_carry_a_document_it_may_not_read(self):
+        # a file of somebody else's (here a private one): the server would copy it onto the quotation
+        secret = self.env["ir.attachment"].create({"name": "payroll.txt", "raw": b"salaries"})
+        lead = self._new_lead(partner_id=self.env["res.partner"].create({"name": "Acme"}).id)
+        order = self.env(user=self.salesperson)["sale.order"].create(
+            {"partner_id": lead.partner_id.id, "opportunity_id": lead.id}
+        )
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesperson).write(
+                {"respond_proposal_attachment_ids": [Command.link(secret.id)]}
+            )
+        with self.assertRaises(AccessError):
+            self.env(user=self.salesperson)["crm.lead"].create(
+                {"name": "Forged", "respond_proposal_attachment_ids": [Command.link(secret.id)]}
+            )
+        # nor by marking the engineer's proposal activity done: that is the engineer's, not hers
+        lead.with_user(self.salesperson).respond_technical_proposal = True
+        proposal = self._activities(lead, "technical_proposal")
+        with self.assertRaises(AccessError):
+            proposal.with_user(self.salesperson).action_feedback(feedback="Done", attachment_ids=secret.ids)
+        with self.assertRaises(AccessError):
+            proposal.with_user(self.engineer).action_feedback(feedback="Done", attachment_ids=secret.ids)
+        self.assertFalse(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
+            )
+        )
+        self.assertTrue(proposal.exists(), "still to do")
+
     def test_proposal_uploaded_when_marking_done(self):
         lead = self._new_lead()
         lead.with_user(self.salesperson).respond_technical_proposal = True

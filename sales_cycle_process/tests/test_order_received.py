@@ -150,6 +150,14 @@ class TestSfOrderPortal(AfterSalesCase):
         self.assertFalse(order.after_sales_portal_user_id)
         self.assertTrue(order.message_ids.filtered(lambda m: "gets no portal login" in str(m.body)))
 
+    def test_an_employee_as_end_user_gets_no_login_handed_out(self):
+        # a salesperson naming a colleague as the end user: support gets no login of an internal user
+        order = self._sf_order(end_user_partner_id=self.support_user.partner_id.id)
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.after_sales_portal_user_id)
+        self.assertFalse(self._activities(order, "mail_activity_type_after_sales_handover"))
+        self.assertTrue(order.message_ids.filtered(lambda m: "not an end user" in str(m.body)))
+
     def test_the_grant_is_the_servers_own(self):
         order = self._order()
         with self.assertRaises(AccessError):
