@@ -7,6 +7,9 @@ from ..models.scp_forecast_measures import pct
 from ..tools.periods import add_months, month_end, quarter_start, week_start
 from .xlsx_report_mixin import CHART_MAX_SERIES, CHART_SIZE
 
+# the Growth sheet shows at least this many months up to the last printed one: a trend, not one point
+GROWTH_MONTHS = 6
+
 
 class ForecastPackXlsx(models.AbstractModel):
     """The monthly forecast tracking pack: 12 months x salespeople against targets, coverage, growth, and
@@ -304,11 +307,15 @@ class ForecastPackXlsx(models.AbstractModel):
         return sheet
 
     def _scp_growth_sheet(self, workbook, users, months, company, fmt):
-        """Month-on-month growth of the printed salespeople's pipeline (their forecasts' pipeline) and
+        """Month-on-month growth (the printed months and the months before them, six at least) of the
+        printed salespeople's pipeline (their forecasts' pipeline) and
         commit (the latest commit of each month), all together, against the lines of the Settings' growth
         band (at least, good from). Returns ``{month: (pipeline growth, commit growth)}`` in percent
         (``None`` without both months to compare)."""
         bands = self.env["scp.forecast.measures"]._bands(company)
+        # the printed months and, before them, enough months for a trend: at least the last six
+        if months:
+            months = sorted(set(months) | {add_months(max(months), -back) for back in range(GROWTH_MONTHS)})
         amounts = self.env["scp.forecast.measures"]._growth_amounts_by_month(users, months)
         headers = [
             self.env._("Month"),

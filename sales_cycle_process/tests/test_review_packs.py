@@ -396,10 +396,15 @@ class TestReviewPacks(TransactionCase):
         )
         self.assertEqual((set(series[2][2]), set(series[3][2])), ({0.05}, {0.1}))
         sheet = book.book["Growth"]
-        # February has no month before to compare with (no January forecast): blank, not -100 %
-        self.assertEqual(sheet["A2"].value, datetime(2026, 2, 1))
-        self.assertIsNone(sheet["C2"].value)
-        self.assertAlmostEqual(sheet["C3"].value, (sheet["B3"].value - sheet["B2"].value) / sheet["B2"].value)
+        # six months up to March, the last printed one: a trend; February has no month before to compare
+        # with (no January forecast): blank, not -100 %
+        self.assertEqual(
+            [sheet.cell(row, 1).value for row in range(2, 8)],
+            [datetime(2025, month, 1) for month in (10, 11, 12)]
+            + [datetime(2026, month, 1) for month in (1, 2, 3)],
+        )
+        self.assertIsNone(sheet["C6"].value)
+        self.assertAlmostEqual(sheet["C7"].value, (sheet["B7"].value - sheet["B6"].value) / sheet["B6"].value)
         # forecast + upside against the stretched target, by month and by quarter
         by_month = charts["Forecast + upside vs stretched target, by month"]
         by_quarter = charts["Forecast + upside vs stretched target, by quarter"]
