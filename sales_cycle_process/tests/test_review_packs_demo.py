@@ -7,7 +7,10 @@ from xml.etree import ElementTree
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
+
+from ..tools.periods import month_start, week_start
 
 CHART_NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 # the amount columns a manager reads per salesperson: targets, commits, actuals (not the ratios, not the
@@ -92,6 +95,16 @@ class TestReviewPacksDemo(TransactionCase):
                 charts[name] = series
         return charts
 
+    def _before_the_months_first_commit(self, book, label):
+        """The month's forecast + upside comes from the weekly commits of the month: before the month's
+        first Monday it has none yet and is rightly 0 (docs/forecast.md, demo figures of the packs)."""
+        today = fields.Date.context_today(self.env["scp.sales.forecast"])
+        if week_start(today) >= month_start(today) or not label or "!" not in label:
+            return False
+        sheet_name, cell = label.rsplit("!", 1)
+        title = book[sheet_name.strip("'")][cell.replace("$", "")].value or ""
+        return "(month)" in str(title) and "upside" in str(title).lower()
+
     def _range_numbers(self, book, ref):
         """The numbers of a chart's range such as ``'Forecast'!$E$2:$E$13`` (a formula cell counts as a
         figure: the workbook is never recalculated here)."""
@@ -151,6 +164,8 @@ class TestReviewPacksDemo(TransactionCase):
                 with self.subTest(chart=chart, series=label):
                     numbers = self._range_numbers(book, ref) if ref else literals
                     self.assertTrue(numbers, f"{chart}: series {label} ({ref}) holds no number")
+                    if self._before_the_months_first_commit(book, label):
+                        continue
                     self.assertTrue(
                         any(number != 0 for number in numbers),
                         f"{chart}: series {label} ({ref}) is all zeros",
