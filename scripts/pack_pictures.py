@@ -191,7 +191,7 @@ def main():
         "--commit-chart", default=r"commit vs\.? actual", help="regex of the main chart's title"
     )
     parser.add_argument(
-        "--forecast-chart", default=r"forecast.*target", help="regex of the main chart's title"
+        "--forecast-chart", default=r"pipeline and commit growth", help="regex of the main chart's title"
     )
     parser.add_argument("--keep", help="also copy the .xlsx and .pdf files into this folder")
     args = parser.parse_args()
