@@ -119,9 +119,10 @@ start, t0, c0 = datetime.datetime.utcnow(), time.monotonic(), time.process_time(
 with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     Rule = env["scp.cadence.rule"]
-    if sys.argv[3] == "single":  # today's scheduled run, without queue_job: rule by rule, in this process
+    if sys.argv[3] == "single":  # the scheduled run without queue_job: rule by rule, committed batch by batch
+        cron = env.ref("sales_cycle_process.ir_cron_cadence_schedule")
         for rule in Rule.search([("active", "=", True)]):
-            rule._schedule()
+            rule.with_context(cron_id=cron.id)._schedule()
             cr.commit()
     else:  # the scheduled run with queue_job: it queues one job per batch of partners
         Rule._cron_schedule_cadences()

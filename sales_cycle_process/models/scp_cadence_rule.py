@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import split_every
 from odoo.tools.mail import html_sanitize
 
-from ..tools.cron import commit_progress, try_lock
+from ..tools.cron import commit_batch, commit_progress, try_lock
 
 _logger = logging.getLogger(__name__)
 
@@ -232,29 +232,47 @@ class ScpCadenceRule(models.Model):
 
         Idempotent: a partner and rule with an open activity gets nothing new; after downtime the
         single new activity is dated at the first missed due date. Safe with several workers: each
-        rule is planned under its own lock, and committed rule by rule when the scheduler runs it.
+        rule is planned under its own lock. A scheduled run commits batch by batch: a run stopped by
+        the time limit keeps what it planned, and the next run goes on from there.
         """
         rules = self.search([("active", "=", True)])
         for done, rule in enumerate(rules, start=1):
             try:
-                with self.env.cr.savepoint():
-                    rule._schedule(batch_size=batch_size)
-            except Exception:  # one broken rule must not stop the others
+                rule._schedule(batch_size=batch_size)
+            except Exception:  # one broken rule must not stop the others (its batches are savepoints)
                 _logger.warning("Cadence rule %s could not be scheduled", rule.display_name, exc_info=True)
             commit_progress(self.env, None, done, len(rules) - done)
 
     def _schedule(self, batch_size=CADENCE_BATCH):
+        """Plan the rule batch by batch of ``batch_size`` partners; each batch is a savepoint (a broken one
+        is logged and the others go on) and, in a scheduled run, committed."""
         self.ensure_one()
+        key = f"sales_cycle_process.cadence_rule.{self.id}"
         # first statement of the planning: a concurrent run of the same rule skips it
-        if not try_lock(self.env, f"sales_cycle_process.cadence_rule.{self.id}"):
+        if not try_lock(self.env, key):
             _logger.info("Cadence %s is being planned by another worker: skipped", self.display_name)
             return
-        Partner = self.env["res.partner"].with_context(active_test=True)
-        skipped = Partner.browse()
-        for partner_ids in split_every(batch_size, self._partner_ids_to_plan()):
-            skipped |= self._schedule_partners(partner_ids)
-        if self.skipped_partner_ids != skipped:
-            self.skipped_partner_ids = skipped
+        with self.env.cr.savepoint():
+            partner_ids = self._partner_ids_to_plan()
+        skipped = self.env["res.partner"].browse()
+        for batch in split_every(batch_size, partner_ids):
+            try:
+                with self.env.cr.savepoint():
+                    skipped |= self._schedule_partners(batch)
+            except Exception:  # one broken batch must not stop the others
+                _logger.warning(
+                    "Cadence %s: partners %s to %s could not be planned",
+                    self.display_name,
+                    batch[0],
+                    batch[-1],
+                    exc_info=True,
+                )
+            if not commit_batch(self.env, key):
+                _logger.info("Cadence %s is being planned by another worker: stopped", self.display_name)
+                return
+        with self.env.cr.savepoint():
+            if self.skipped_partner_ids != skipped:
+                self.skipped_partner_ids = skipped
 
     def _partner_ids_to_plan(self):
         """The ids of the active partners that follow the rule, in id order (the batches of a run)."""
@@ -302,6 +320,7 @@ class ScpCadenceRule(models.Model):
                     "partner_id": partner_id,
                     "next_due_date": today,
                     "user_id": user.id,
+                    **State._planned_state_vals(),
                 }
                 for partner_id, user in users.items()
                 if partner_id not in known
@@ -370,10 +389,12 @@ class ScpCadenceState(models.Model):
 
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
     rule_id = fields.Many2one("scp.cadence.rule", required=True, ondelete="cascade", index=True)
-    partner_tier = fields.Selection(related="rule_id.partner_tier", store=True)
-    contact_kind = fields.Selection(related="rule_id.contact_kind", store=True)
+    # precomputed: a compliance row is inserted whole, not inserted then updated (the planning creates
+    # one per partner and rule: at 100,000 partners the follow-up UPDATEs were most of the run)
+    partner_tier = fields.Selection(related="rule_id.partner_tier", store=True, precompute=True)
+    contact_kind = fields.Selection(related="rule_id.contact_kind", store=True, precompute=True)
     user_id = fields.Many2one("res.users", string="Responsible", index=True)
-    company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="partner_id.company_id", store=True, index=True, precompute=True)
     last_contact_date = fields.Date(readonly=True)
     next_due_date = fields.Date(required=True)
     activity_ids = fields.One2many("mail.activity", "cadence_state_id", string="Open Activities")
@@ -392,6 +413,12 @@ class ScpCadenceState(models.Model):
     def _compute_activity_id(self):
         for state in self:
             state.activity_id = state.activity_ids[:1]
+
+    @api.model
+    def _planned_state_vals(self):
+        """The values of a compliance row the planning creates, besides its rule, partner, due date and
+        responsible: each part adds its stored figures' starting values (inserted with the row)."""
+        return {}
 
     @api.depends("next_due_date")
     def _compute_overdue_days(self):

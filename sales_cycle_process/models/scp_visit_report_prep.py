@@ -83,15 +83,24 @@ class ScpCadenceState(models.Model):
             state.visit_count = prepared + counts.get((state.id, False), 0)
             state.prepared_visit_count = prepared
 
-    def _check_visit_counts_by_server(self, vals_list):
-        if not self.env.su and any({"visit_count", "prepared_visit_count"} & set(vals) for vals in vals_list):
+    @api.model
+    def _planned_state_vals(self):
+        # a new row has no visit report yet: no visit, inserted with the row rather than counted after
+        return {**super()._planned_state_vals(), "visit_count": 0, "prepared_visit_count": 0}
+
+    def _check_visit_counts_by_server(self, vals_list, new=False):
+        """Only the server counts the visits; a new row may only start from none."""
+        counts = ("visit_count", "prepared_visit_count")
+        if not self.env.su and any(
+            vals.get(fname) if new else fname in vals for vals in vals_list for fname in counts
+        ):
             raise AccessError(
                 self.env._("The visit figures of a cadence are counted from its visit reports.")
             )
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_visit_counts_by_server(vals_list)
+        self._check_visit_counts_by_server(vals_list, new=True)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -303,6 +303,52 @@ class TestCadenceSchedule(TransactionCase):
         )
         self.assertEqual(small, large, f"{sizes[0]} partners: {small} queries, {sizes[1]} partners: {large}")
 
+    def test_compliance_rows_are_inserted_whole_not_updated_after(self):
+        """At 100,000 partners the UPDATE following each INSERT of the compliance rows was most of the
+        planning's time: the rows are inserted with their tier, kind, company and visit figures."""
+        rule = self.rules["cadence_rule_call_large"].copy({"name": "Inserted whole"})
+        self.env.flush_all()
+        statements = []
+        execute = type(self.env.cr).execute
+
+        def recording(cr, query, params=None, log_exceptions=True):
+            statements.append(str(query))
+            return execute(cr, query, params, log_exceptions)
+
+        with freeze_time(START), patch.object(type(self.env.cr), "execute", recording):
+            rule._schedule()
+            self.env.flush_all()
+        state = rule.state_ids.filtered(lambda s: s.partner_id == self.large)
+        self.assertEqual(
+            (state.partner_tier, state.contact_kind, state.company_id, state.visit_count),
+            ("large", "call", self.large.company_id, 0),
+        )
+        self.assertTrue(any('INSERT INTO "scp_cadence_state"' in query for query in statements))
+        self.assertFalse([query for query in statements if 'UPDATE "scp_cadence_state"' in query])
+
+    def test_one_broken_batch_does_not_stop_the_rule(self):
+        rule = self.rules["cadence_rule_call_large"]
+        Rule = type(rule)
+        schedule_partners = Rule._schedule_partners
+
+        def broken_for_small(rule, partner_ids):
+            if self.large.id in partner_ids:
+                raise ValueError("broken batch")
+            return schedule_partners(rule, partner_ids)
+
+        other = self.env["res.partner"].create(
+            {"name": "Other Large", "distributor_tier": "large", "user_id": self.salesperson.id}
+        )
+        with (
+            freeze_time(START),
+            patch.object(Rule, "_schedule_partners", broken_for_small),
+            self.assertLogs(LOGGER, level="WARNING") as logs,
+        ):
+            rule._schedule(batch_size=1)
+        self.assertIn("could not be planned", logs.output[0])
+        self.assertTrue(self._activities(other, rule), "the next batch was planned")
+        self.assertFalse(self._activities(self.large, rule))
+
     def test_compliance_xlsx(self):
         self._run(START)
         states = self.State.search([("partner_id", "in", (self.large | self.small | self.selected).ids)])

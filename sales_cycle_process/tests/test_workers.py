@@ -5,6 +5,7 @@ in a ``finally`` block.
 """
 
 import threading
+from unittest.mock import patch
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -14,6 +15,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
 from ..models.sale_order_after_sales import AFTER_SALES_LOCK
+from ..tools import cron as cron_tools
 from ..tools.cron import LOCK_NAMESPACE
 from .after_sales_common import SHIPPED, AfterSalesCase
 from .thread_common import registry_open_to_threads
@@ -81,6 +83,65 @@ class TestWorkers(AfterSalesCase):
                 env["scp.cadence.state"].search([("rule_id", "=", rule_id)]).unlink()
                 env["scp.cadence.rule"].browse(rule_id).unlink()
                 env["res.partner"].browse(partner_id).unlink()
+
+    def test_a_scheduled_run_killed_midway_keeps_its_batches_and_the_next_run_goes_on(self):
+        """A worker stopped by the time limit (or killed) in the middle of a large rule: the batches it
+        committed stay planned, the next run plans the rest, nobody twice."""
+        with self._cursor() as cr:  # committed on exit, as a company's data is
+            env = self._worker_env(cr)
+            user = env.ref("base.user_admin")
+            partners = env["res.partner"].create(
+                [{"name": f"Killed Run {n}", "user_id": user.id} for n in range(3)]
+            )
+            rule = env["scp.cadence.rule"].create(
+                {
+                    "name": "Killed run call",
+                    "partner_tier": "any",
+                    "partner_filter": f"[('id', 'in', {partners.ids})]",
+                }
+            )
+            partner_ids, rule_id = partners.ids, rule.id
+            cron_id = env.ref("sales_cycle_process.ir_cron_cadence_schedule").id
+        Rule = type(self.env["scp.cadence.rule"])
+        schedule_partners = Rule._schedule_partners
+        batches = []
+
+        def killed_at_the_third_batch(rule, ids):
+            if len(batches) == 2:
+                raise SystemExit("killed")  # not an error the run could catch: the worker is gone
+            batches.append(ids)
+            return schedule_partners(rule, ids)
+
+        def planned():
+            with self._cursor() as cr:
+                return self._worker_env(cr)["mail.activity"].search_count(
+                    [("res_model", "=", "res.partner"), ("res_id", "in", partner_ids)]
+                )
+
+        try:
+            # a scheduled run commits (never in tests: this one is a worker's, on its own cursor)
+            with (
+                patch.object(cron_tools.module, "current_test", None),
+                patch.object(Rule, "_schedule_partners", killed_at_the_third_batch),
+                self.assertRaises(SystemExit),
+                self._cursor() as cr,
+            ):
+                rule = self._worker_env(cr)["scp.cadence.rule"].browse(rule_id)
+                rule.with_context(cron_id=cron_id)._schedule(batch_size=1)
+            self.assertEqual(planned(), 2, "the two batches committed before the kill are kept")
+            with patch.object(cron_tools.module, "current_test", None), self._cursor() as cr:
+                rule = self._worker_env(cr)["scp.cadence.rule"].browse(rule_id)
+                rule.with_context(cron_id=cron_id)._schedule(batch_size=1)
+            self.assertEqual(planned(), 3, "the next run planned the third partner, nobody twice")
+        finally:
+            with self._cursor() as cr:
+                env = self._worker_env(cr)
+                env["mail.activity"].search(
+                    [("res_model", "=", "res.partner"), ("res_id", "in", partner_ids)]
+                ).unlink()
+                env["scp.cadence.state"].search([("rule_id", "=", rule_id)]).unlink()
+                env["scp.cadence.rule"].browse(rule_id).unlink()
+                env["res.partner"].browse(partner_ids).unlink()
 
     def test_a_run_finding_the_job_busy_in_another_worker_skips_it(self):
         order = self._confirmed()

@@ -40,12 +40,17 @@ def single_run(key):
     return decorate
 
 
-def commit_progress(env, key, done, remaining):
-    """Report a batch to the scheduler and, in a scheduled run (never in tests), commit it so a
-    crash or a time-out keeps the work done; then take ``key`` again, if given. False: another
-    worker took over the job in between, so this run should stop."""
-    env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+def commit_batch(env, key):
+    """In a scheduled run (never in tests), commit the batch just done so a crash or a time-out keeps it,
+    then take ``key`` again, if given. False: another worker took over the job in between, so this run
+    should stop."""
     if not env.context.get("cron_id") or module.current_test:
         return True
     env.cr.commit()
     return try_lock(env, key) if key else True
+
+
+def commit_progress(env, key, done, remaining):
+    """Report a batch to the scheduler and commit it (``commit_batch``)."""
+    env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+    return commit_batch(env, key)
