@@ -6,7 +6,9 @@
    in the middle: every (rule, partner) planned exactly once.
 2. 50 concurrent pack downloads through the balancer: the queries on the pack's tables seen by the primary
    and by the replica (pg_stat_statements on each), p50/p95 latency with the replica, then without it.
-3. Memory of every Odoo worker against Odoo's default limit_memory_soft (2048 MiB of virtual memory).
+3. Memory of every Odoo worker against Odoo's default limit_memory_soft (2048 MiB of virtual memory): sampled
+   after each cadence run and each download run, before the servers are restarted (a worker's peak resident
+   memory is kept by the kernel for its whole life), and the single scheduled run's own process.
 
 Prints one table and writes .dev/cluster/bench-results.json. Run by scripts/cluster.sh bench.
 """
@@ -110,7 +112,7 @@ def cpu_delta(before, after, extra_odoo=0.0):
 
 # --- cadence ---------------------------------------------------------------------------------------------
 ODOO_SNIPPET = """
-import datetime, json, sys, time, odoo
+import datetime, json, resource, sys, time, odoo
 from odoo import api, SUPERUSER_ID
 from odoo.modules.registry import Registry
 odoo.tools.config.parse_config(["-c", sys.argv[1], "--workers=0", "--logfile=", "--log-level=warn"])
@@ -128,13 +130,14 @@ with registry.cursor() as cr:
         Rule._cron_schedule_cadences()
         cr.commit()
 wall, cpu = time.monotonic() - t0, time.process_time() - c0
-print(json.dumps({"start": start.isoformat(), "wall": wall, "cpu": cpu}))
+peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+print(json.dumps({"start": start.isoformat(), "wall": wall, "cpu": cpu, "peak_rss_mib": peak_rss_mib}))
 """
 
 
 def run_odoo_snippet(mode):
     """Run the snippet in a process of its own (after its registry is loaded): when the work started (UTC),
-    its wall time and its CPU time."""
+    its wall time, its CPU time and its peak resident memory (MiB)."""
     output = subprocess.run(
         [PYTHON, "-c", ODOO_SNIPPET, str(CL / "odoo-a.conf"), DB, mode],
         cwd="/tmp",
@@ -143,6 +146,7 @@ def run_odoo_snippet(mode):
         text=True,
     ).stdout
     result = json.loads(output.strip().splitlines()[-1])
+    PROCESS_PEAKS.append({"phase": f"{mode} run (its own process)", "peak_rss_mib": result["peak_rss_mib"]})
     return datetime.datetime.fromisoformat(result["start"]), result["wall"], result["cpu"]
 
 
@@ -243,6 +247,7 @@ def fan_out(label, kill_at=None, timeout=7200):
     }
     if killed:
         result["killed_worker"] = killed
+    sample_memory(label)
     return result
 
 
@@ -252,6 +257,7 @@ def bench_cadence(args):
     reset_cadence()
     before = cpu_now()
     _start, wall, cpu = run_odoo_snippet("single")
+    sample_memory("single cron")
     pairs, duplicated, activities = planned()
     results.append(
         {
@@ -389,17 +395,22 @@ def bench_downloads(args):
     results = []
     cluster("restart", CLUSTER_REPLICA="1")
     results.append(downloads("with the replica", args.downloads, args.pack_commits))
+    sample_memory("downloads with the replica")
     log(f"  {results[-1]}")
     cluster("restart", CLUSTER_REPLICA="0")
     results.append(downloads("primary only", args.downloads, args.pack_commits))
+    sample_memory("downloads, primary only")
     log(f"  {results[-1]}")
     cluster("restart", CLUSTER_REPLICA="1")
     return results
 
 
 # --- memory ----------------------------------------------------------------------------------------------
-def memory():
-    rows = []
+MEMORY_SAMPLES = []  # every Odoo process of both servers, after each phase (before a restart ends them)
+PROCESS_PEAKS = []  # the processes of their own (the single scheduled run)
+
+
+def sample_memory(phase):
     for name, master in zip(("a", "b"), odoo_pids(), strict=True):
         for entry in pathlib.Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -412,8 +423,9 @@ def memory():
             if ppid != master and int(entry.name) != master:
                 continue
             values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            rows.append(
+            MEMORY_SAMPLES.append(
                 {
+                    "phase": phase,
                     "server": name,
                     "pid": int(entry.name),
                     "master": int(entry.name) == master,
@@ -422,17 +434,31 @@ def memory():
                     "peak_rss_mib": int(values["VmHWM"].split()[0]) // 1024,
                 }
             )
+
+
+def memory():
+    sample_memory("end")
     recycled = 0
     for logfile in CL.glob("odoo-*.log"):
         recycled += logfile.read_text(errors="replace").count("virtual memory limit")
-    return {"processes": rows, "soft_limit_mib": SOFT_LIMIT_MIB, "recycled_for_memory": recycled}
+    return {
+        "processes": MEMORY_SAMPLES,
+        "own_processes": PROCESS_PEAKS,
+        "soft_limit_mib": SOFT_LIMIT_MIB,
+        "recycled_for_memory": recycled,
+    }
 
 
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", choices=["cadence", "downloads", "memory"], action="append")
+    parser.add_argument(
+        "--only",
+        choices=["cadence", "fan-out", "downloads", "memory"],
+        action="append",
+        help="fan-out: only the cadence fan-out on 2 job workers (its memory, without the other runs)",
+    )
     parser.add_argument("--downloads", type=int, default=50)
     parser.add_argument("--no-kill", action="store_true")
     parser.add_argument(
@@ -472,6 +498,12 @@ def main():
     if "cadence" in only:
         log(f"cadence planning over the {following} partners that follow a rule ...")
         results["cadence"] = bench_cadence(args)
+    if "fan-out" in only and "cadence" not in only:
+        log(f"cadence fan-out on 2 job workers over the {following} partners that follow a rule ...")
+        cluster("restart", CLUSTER_JOB_WORKERS="2")
+        reset_cadence()
+        results["fan_out"] = fan_out("fan-out, 2 job workers")
+        log(f"  {results['fan_out']}")
     if "downloads" in only:
         log(f"{args.downloads} concurrent pack downloads ...")
         results["downloads"] = bench_downloads(args)
@@ -519,12 +551,15 @@ def report(results):
     if mem:
         workers = [row for row in mem["processes"] if not row["master"]]
         if workers:
+            vms = max(row["vms_mib"] for row in workers)
+            peak = max(row["peak_rss_mib"] for row in workers)
             print(
-                f"memory per worker: max virtual {max(r['vms_mib'] for r in workers)} MiB, max peak RSS "
-                f"{max(r['peak_rss_mib'] for r in workers)} MiB (limit_memory_soft "
-                f"{mem['soft_limit_mib']} MiB virtual); workers recycled for memory: "
-                f"{mem['recycled_for_memory']}"
+                f"memory per worker, over {len({row['phase'] for row in workers})} samples: max virtual "
+                f"{vms} MiB, max peak RSS {peak} MiB (limit_memory_soft {mem['soft_limit_mib']} MiB "
+                f"virtual); workers recycled for memory: {mem['recycled_for_memory']}"
             )
+        for row in mem["own_processes"]:
+            print(f"memory of the {row['phase']}: peak RSS {row['peak_rss_mib']} MiB")
 
 
 if __name__ == "__main__":
