@@ -5,8 +5,8 @@ in a ``finally`` block.
 """
 
 import threading
-from unittest.mock import patch
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
