@@ -146,7 +146,8 @@ def run_odoo_snippet(mode):
         text=True,
     ).stdout
     result = json.loads(output.strip().splitlines()[-1])
-    PROCESS_PEAKS.append({"phase": f"{mode} run (its own process)", "peak_rss_mib": result["peak_rss_mib"]})
+    phase = "single scheduled run" if mode == "single" else "scheduled run queuing the jobs"
+    PROCESS_PEAKS.append({"phase": f"{phase} (its own process)", "peak_rss_mib": result["peak_rss_mib"]})
     return datetime.datetime.fromisoformat(result["start"]), result["wall"], result["cpu"]
 
 
@@ -455,9 +456,10 @@ def main():
     )
     parser.add_argument(
         "--only",
-        choices=["cadence", "fan-out", "downloads", "memory"],
+        choices=["cadence", "single", "fan-out", "downloads", "memory"],
         action="append",
-        help="fan-out: only the cadence fan-out on 2 job workers (its memory, without the other runs)",
+        help="single, fan-out: only the single scheduled run, only the cadence fan-out on 2 job workers (for "
+        "their memory, without the other runs)",
     )
     parser.add_argument("--downloads", type=int, default=50)
     parser.add_argument("--no-kill", action="store_true")
@@ -498,6 +500,13 @@ def main():
     if "cadence" in only:
         log(f"cadence planning over the {following} partners that follow a rule ...")
         results["cadence"] = bench_cadence(args)
+    if "single" in only and "cadence" not in only:
+        log(f"the single scheduled run over the {following} partners that follow a rule ...")
+        reset_cadence()
+        before = cpu_now()
+        _start, wall, cpu = run_odoo_snippet("single")
+        results["single"] = {"wall_s": round(wall, 1), "cpu_s": cpu_delta(before, cpu_now(), cpu)}
+        log(f"  {results['single']}")
     if "fan-out" in only and "cadence" not in only:
         log(f"cadence fan-out on 2 job workers over the {following} partners that follow a rule ...")
         cluster("restart", CLUSTER_JOB_WORKERS="2")
