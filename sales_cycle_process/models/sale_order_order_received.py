@@ -128,29 +128,24 @@ class SaleOrder(models.Model):
         wizard_user = wizard.user_ids.filtered(lambda u: u.partner_id == partner)
         if wizard_user.is_internal:
             # an employee is no end user: no portal login, and their login is not handed out
-            self.message_post(
-                body=self.env._(
-                    "%(partner)s is a user of this database, not an end user: no portal login is handed to "
-                    "support. Check the order's end-user customer.",
-                    partner=partner.display_name,
-                ),
-                subtype_xmlid="mail.mt_note",
+            reason = self.env._(
+                "%(partner)s is a user of this database, not an end user: no portal login is handed to "
+                "support. Check the order's end-user customer.",
+                partner=partner.display_name,
             )
-            return self.env["res.users"]
-        if wizard_user.is_portal:
+        elif wizard_user.is_portal:
             return wizard_user.user_id
-        if wizard_user.email_state != "ok":
-            self.message_post(
-                body=self.env._(
-                    "%(partner)s gets no portal login: their e-mail address is missing or used by another "
-                    "user. Correct the contact, then grant the access from it.",
-                    partner=partner.display_name,
-                ),
-                subtype_xmlid="mail.mt_note",
+        elif wizard_user.email_state != "ok":
+            reason = self.env._(
+                "%(partner)s gets no portal login: their e-mail address is missing or used by another "
+                "user. Correct the contact, then grant the access from it.",
+                partner=partner.display_name,
             )
-            return self.env["res.users"]
-        wizard_user.action_grant_access()
-        return wizard_user.user_id
+        else:
+            wizard_user.action_grant_access()
+            return wizard_user.user_id
+        self.message_post(body=reason, subtype_xmlid="mail.mt_note")
+        return self.env["res.users"]
 
     def _after_sales_hand_login_to_support(self, user):
         """An activity for Customer Support (the company's support user, else the salesperson) with the
