@@ -32,6 +32,18 @@ class TestWorkers(AfterSalesCase):
     def _worker_env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
 
+    def _remove_cadence(self, partner_ids, rule_id):
+        """Remove what a test committed: the partners, their activities, the rule and its compliance."""
+        with self._cursor() as cr:
+            env = self._worker_env(cr)
+            env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "in", partner_ids)]
+            ).unlink()
+            # a rule with a compliance history cannot be deleted: its rows go first
+            env["scp.cadence.state"].search([("rule_id", "=", rule_id)]).unlink()
+            env["scp.cadence.rule"].browse(rule_id).unlink()
+            env["res.partner"].browse(partner_ids).unlink()
+
     def test_two_workers_plan_one_cadence_at_the_same_time_nothing_twice(self):
         with self._cursor() as cr:  # committed on exit: both workers must see it
             env = self._worker_env(cr)
@@ -74,15 +86,7 @@ class TestWorkers(AfterSalesCase):
                 self.assertEqual(len(activities), 1, "one planned call, not one per worker")
                 self.assertEqual(activities.cadence_state_id, states)
         finally:
-            with self._cursor() as cr:
-                env = self._worker_env(cr)
-                env["mail.activity"].search(
-                    [("res_model", "=", "res.partner"), ("res_id", "=", partner_id)]
-                ).unlink()
-                # a rule with a compliance history cannot be deleted: its rows go first
-                env["scp.cadence.state"].search([("rule_id", "=", rule_id)]).unlink()
-                env["scp.cadence.rule"].browse(rule_id).unlink()
-                env["res.partner"].browse(partner_id).unlink()
+            self._remove_cadence([partner_id], rule_id)
 
     def test_a_scheduled_run_killed_midway_keeps_its_batches_and_the_next_run_goes_on(self):
         """A worker stopped by the time limit (or killed) in the middle of a large rule: the batches it
@@ -134,14 +138,7 @@ class TestWorkers(AfterSalesCase):
                 rule.with_context(cron_id=cron_id)._schedule(batch_size=1)
             self.assertEqual(planned(), 3, "the next run planned the third partner, nobody twice")
         finally:
-            with self._cursor() as cr:
-                env = self._worker_env(cr)
-                env["mail.activity"].search(
-                    [("res_model", "=", "res.partner"), ("res_id", "in", partner_ids)]
-                ).unlink()
-                env["scp.cadence.state"].search([("rule_id", "=", rule_id)]).unlink()
-                env["scp.cadence.rule"].browse(rule_id).unlink()
-                env["res.partner"].browse(partner_ids).unlink()
+            self._remove_cadence(partner_ids, rule_id)
 
     def test_a_run_finding_the_job_busy_in_another_worker_skips_it(self):
         order = self._confirmed()
